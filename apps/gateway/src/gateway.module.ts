@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AuthModule } from '@klepaas/auth';
+import { ConfigModule, KlepaasConfig } from '@klepaas/config';
+import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
+import { ObservabilityModule } from '@klepaas/observability';
+import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
+import { ReadModel } from '@klepaas/read-model';
+import { ParkedCollector } from './admin/parked-collector';
+import { ParkedController } from './admin/parked.controller';
+import { ParkedMessagesService } from './admin/parked-messages.service';
+import { DeliveriesController } from './deliveries/deliveries.controller';
+import { DeliveryViewService } from './deliveries/delivery-view.service';
+import { DeliveryStore } from './webhooks/delivery-store';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookIntake } from './webhooks/webhook-intake.service';
+
+/** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: KlepaasConfig, logger: Logger): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ObservabilityModule.forRoot({ logger, readinessChecks: [DatabaseReadiness, BrokerConnection] }),
+        PersistenceModule.forRoot({ databaseUrl: config.databaseUrl, outboxTable: 'gateway_outbox', poolSize: 20 }),
+        MessagingModule.forRoot({
+          rabbitmqUrl: config.rabbitmqUrl,
+          databaseUrl: config.databaseUrl,
+          retryDelaysMs: config.retryDelaysMs,
+          publishes: true,
+        }),
+        AuthModule.forRoot(config.jwtSecret!),
+      ],
+      controllers: [WebhookController, DeliveriesController, ParkedController],
+      providers: [WebhookIntake, DeliveryStore, DeliveryViewService, ReadModel, ParkedCollector, ParkedMessagesService],
+    };
+  }
+}

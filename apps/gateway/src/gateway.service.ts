@@ -1,0 +1,24 @@
+import type { ServiceDefinition } from '@klepaas/bootstrap';
+import { GatewayModule } from './gateway.module';
+import { ErrorShapeFilter } from './http/error-shape.filter';
+import { mountOpenApi } from './http/openapi';
+import { webhookBodyReader } from './webhooks/raw-body.middleware';
+import { WEBHOOK_PATHS } from './webhooks/webhook.controller';
+
+export const gatewayService: ServiceDefinition = {
+  name: 'gateway',
+  module: (config, logger) => GatewayModule.forRoot(config, logger),
+  usesDatabase: true,
+  configureHttp: (app, config) => {
+    app.use(WEBHOOK_PATHS, ...webhookBodyReader(config.webhookMaxBytes));
+    if (config.corsOrigins.length) {
+      app.enableCors({
+        origin: config.corsOrigins,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        allowedHeaders: ['authorization', 'cache-control', 'content-type', 'pragma'],
+      });
+    }
+    app.useGlobalFilters(new ErrorShapeFilter(app.getHttpAdapter()));
+    mountOpenApi(app);
+  },
+};

@@ -1,0 +1,8 @@
+import type { ServiceDefinition } from '@klepaas/bootstrap';
+import { ProvisionerModule } from './provisioner.module';
+
+export const provisionerService: ServiceDefinition = {
+  name: 'provisioner',
+  module: (config, logger) => ProvisionerModule.forRoot(config, logger),
+  usesDatabase: true,
+};

@@ -1,0 +1,25 @@
+// Two tiers, one command: unit specs (*.spec.ts) need nothing running; integration specs
+// (*.int-spec.ts) talk to the real PostgreSQL, RabbitMQ, git and the sandbox over HTTP.
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
+  moduleNameMapper: { '^@klepaas/(.*)$': '<rootDir>/libs/$1/src' },
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,5 @@
+export * from './principal';
+export * from './token-verifier';
+export * from './auth.guard';
+export * from './current-principal.decorator';
+export * from './auth.module';

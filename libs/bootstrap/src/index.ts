@@ -1,0 +1,3 @@
+export * from './service-definition';
+export * from './create-service';
+export * from './run-service';

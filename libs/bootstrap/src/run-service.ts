@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from '@klepaas/config';
+import { createLogger } from '@klepaas/observability';
+import { createService } from './create-service';
+import type { ServiceDefinition } from './service-definition';
+
+/** The body of every app's main.ts: validated configuration, one logger, a clean exit on bad config. */
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(definition.name);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger({ app: definition.name, level: config.logLevel, secretValues: config.secretValues });
+  for (const warning of config.warnings) logger.warn(warning);
+  try {
+    const service = await createService(definition, config, logger);
+    logger.info({ url: service.url, sandbox: config.sandbox }, `${definition.name} listening on port ${config.port}`);
+  } catch (error) {
+    logger.fatal({ err: error }, `${definition.name} failed to start`);
+    logger.flush();
+    process.exit(1);
+  }
+}

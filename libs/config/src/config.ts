@@ -1,0 +1,231 @@
+import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './env';
+
+export interface KlepaasConfig {
+  app: AppName;
+  port: number;
+  ports: Record<AppName, number>;
+  databaseUrl: string;
+  rabbitmqUrl: string;
+  sandbox: boolean;
+  sandboxUrl: string;
+  publicUrl: string;
+  corsOrigins: string[];
+  retryDelaysMs: number[];
+  prefetch: number;
+  webhookMaxBytes: number;
+  logLevel: string;
+  jwtSecret?: string;
+  github: {
+    appId?: string;
+    appPrivateKey?: string;
+    appWebhookSecret?: string;
+    webhookSecret?: string;
+    token?: string;
+    apiUrl: string;
+    gitUrl: string;
+  };
+  ncp: {
+    accessKey?: string;
+    secretKey?: string;
+    region: string;
+    endpoints: {
+      sourceCommit: string;
+      sourceBuild: string;
+      sourceDeploy: string;
+      sourcePipeline: string;
+      containerRegistryApi: string;
+    };
+    sourceBuildEnv: {
+      computeId?: string;
+      osId?: string;
+      runtimeId?: string;
+      runtimeVersionId?: string;
+      dockerEngineId?: string;
+    };
+    registry: { url?: string; name?: string };
+    sourceCommitGit: { username?: string; password?: string };
+    nks: { clusterId?: string; clusterNo?: number };
+  };
+  slackWebhookUrl?: string;
+  /** Secret values present in this configuration, for log scrubbing. */
+  secretValues: string[];
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** GitHub's own maximum webhook payload (25 MB): a real delivery is never refused for size. */
+const DEFAULT_WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
+
+/**
+ * Reads and checks the environment for one app. Every bad variable is named in one error, so
+ * an operator fixes them all at once; secrets are never echoed back.
+ */
+export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): KlepaasConfig {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      problems.push(`${name}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const warnings: string[] = [];
+  checkSeedLeftovers(env, e, problems, warnings);
+  checkRequired(app, e, problems, warnings);
+  if (problems.length) throw new ConfigError(problems);
+  return build(app, e, warnings);
+}
+
+function checkSeedLeftovers(env: NodeJS.ProcessEnv, e: RawEnv, problems: string[], warnings: string[]): void {
+  if (e.KLEPAAS_DATABASE_URL?.startsWith('sqlite:')) {
+    problems.push('KLEPAAS_DATABASE_URL: SQLite was the seed backend; this system needs PostgreSQL (postgres://...)');
+  }
+  if (env.KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID) {
+    warnings.push(
+      'KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID is ignored: SourceCommit repositories are not scoped by a project id (ncp-api.md, seed vs reality #1)',
+    );
+  }
+}
+
+function checkRequired(app: AppName, e: RawEnv, problems: string[], warnings: string[]): void {
+  const require = (name: keyof RawEnv, why: string) => {
+    if (e[name] === undefined) problems.push(`${name}: required ${why}`);
+  };
+  if (app === 'gateway') {
+    require('KLEPAAS_JWT_SECRET', 'by the gateway to check REST bearer tokens');
+    if (!e.KLEPAAS_GITHUB_APP_WEBHOOK_SECRET && !e.KLEPAAS_GITHUB_WEBHOOK_SECRET) {
+      warnings.push('no webhook secret is configured: every GitHub webhook will be refused with 401');
+    }
+  }
+  const callsNcp = app === 'provisioner' || app === 'runner';
+  if (callsNcp && !e.KLEPAAS_SANDBOX) {
+    require('KLEPAAS_NCP_ACCESS_KEY', 'to call NCP (or set KLEPAAS_SANDBOX=true)');
+    require('KLEPAAS_NCP_SECRET_KEY', 'to call NCP (or set KLEPAAS_SANDBOX=true)');
+  }
+  if (app === 'mirror' && !e.KLEPAAS_SANDBOX) {
+    require('KLEPAAS_NCP_SOURCECOMMIT_USERNAME', 'to push to SourceCommit (or set KLEPAAS_SANDBOX=true)');
+    require('KLEPAAS_NCP_SOURCECOMMIT_PASSWORD', 'to push to SourceCommit (or set KLEPAAS_SANDBOX=true)');
+  }
+}
+
+function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
+  const ports: Record<AppName, number> = {
+    gateway: e.KLEPAAS_GATEWAY_PORT ?? DEFAULT_PORTS.gateway,
+    provisioner: e.KLEPAAS_PROVISIONER_PORT ?? DEFAULT_PORTS.provisioner,
+    mirror: e.KLEPAAS_MIRROR_PORT ?? DEFAULT_PORTS.mirror,
+    runner: e.KLEPAAS_RUNNER_PORT ?? DEFAULT_PORTS.runner,
+    history: e.KLEPAAS_HISTORY_PORT ?? DEFAULT_PORTS.history,
+    sandbox: e.KLEPAAS_SANDBOX_PORT ?? DEFAULT_PORTS.sandbox,
+  };
+  const ownPortVariable = `KLEPAAS_${app.toUpperCase()}_PORT` as keyof RawEnv;
+  // PORT applies only when the app's own variable is absent (one app run alone, e.g. a PaaS).
+  const port = (e[ownPortVariable] as number | undefined) ?? e.PORT ?? ports[app];
+  const sandbox = e.KLEPAAS_SANDBOX;
+  const sandboxUrl = e.KLEPAAS_SANDBOX_URL ?? `http://127.0.0.1:${ports.sandbox}`;
+  const ncpDefault = (sandboxPath: string, real: string) => (sandbox ? `${sandboxUrl}${sandboxPath}` : real);
+
+  const config: KlepaasConfig = {
+    app,
+    port,
+    ports,
+    databaseUrl: e.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
+    rabbitmqUrl: e.KLEPAAS_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    sandbox,
+    sandboxUrl,
+    publicUrl: e.KLEPAAS_PUBLIC_URL ?? `http://127.0.0.1:${ports.gateway}`,
+    corsOrigins: (e.KLEPAAS_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    retryDelaysMs: e.KLEPAAS_RETRY_DELAYS_MS,
+    prefetch: e.KLEPAAS_PREFETCH ?? 10,
+    webhookMaxBytes: e.KLEPAAS_WEBHOOK_MAX_BYTES ?? DEFAULT_WEBHOOK_MAX_BYTES,
+    logLevel: e.KLEPAAS_LOG_LEVEL ?? 'info',
+    jwtSecret: e.KLEPAAS_JWT_SECRET,
+    github: {
+      appId: e.KLEPAAS_GITHUB_APP_ID,
+      appPrivateKey: e.KLEPAAS_GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+      appWebhookSecret: e.KLEPAAS_GITHUB_APP_WEBHOOK_SECRET,
+      webhookSecret: e.KLEPAAS_GITHUB_WEBHOOK_SECRET,
+      token: e.KLEPAAS_GITHUB_TOKEN,
+      apiUrl: e.KLEPAAS_GITHUB_API_URL ?? (sandbox ? `${sandboxUrl}/github/api` : 'https://api.github.com'),
+      gitUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github/git` : 'https://github.com'),
+    },
+    ncp: {
+      accessKey: e.KLEPAAS_NCP_ACCESS_KEY,
+      secretKey: e.KLEPAAS_NCP_SECRET_KEY,
+      region: e.KLEPAAS_NCP_REGION ?? 'KR',
+      endpoints: {
+        sourceCommit:
+          e.KLEPAAS_NCP_SOURCECOMMIT_ENDPOINT ?? ncpDefault('/ncp/sourcecommit', 'https://sourcecommit.apigw.ntruss.com'),
+        sourceBuild:
+          e.KLEPAAS_NCP_SOURCEBUILD_ENDPOINT ?? ncpDefault('/ncp/sourcebuild', 'https://sourcebuild.apigw.ntruss.com'),
+        sourceDeploy:
+          e.KLEPAAS_NCP_SOURCEDEPLOY_ENDPOINT ??
+          ncpDefault('/ncp/sourcedeploy', 'https://vpcsourcedeploy.apigw.ntruss.com'),
+        sourcePipeline:
+          e.KLEPAAS_NCP_SOURCEPIPELINE_ENDPOINT ??
+          ncpDefault('/ncp/sourcepipeline', 'https://vpcsourcepipeline.apigw.ntruss.com'),
+        containerRegistryApi:
+          e.KLEPAAS_NCP_CONTAINER_REGISTRY_API_ENDPOINT ??
+          ncpDefault('/ncp/ncr/api/v2', 'https://ncr.apigw.ntruss.com/ncr/api/v2'),
+      },
+      sourceBuildEnv: {
+        computeId: e.KLEPAAS_NCP_SOURCEBUILD_COMPUTE_ID,
+        osId: e.KLEPAAS_NCP_SOURCEBUILD_OS_ID,
+        runtimeId: e.KLEPAAS_NCP_SOURCEBUILD_RUNTIME_ID,
+        runtimeVersionId: e.KLEPAAS_NCP_SOURCEBUILD_RUNTIME_VERSION_ID,
+        dockerEngineId: e.KLEPAAS_NCP_SOURCEBUILD_DOCKER_ENGINE_ID,
+      },
+      registry: {
+        url: e.KLEPAAS_NCP_CONTAINER_REGISTRY_URL ?? (sandbox ? sandboxUrl : undefined),
+        name: e.KLEPAAS_NCP_CONTAINER_REGISTRY_NAME ?? registryNameFrom(e.KLEPAAS_NCP_CONTAINER_REGISTRY_URL, sandbox),
+      },
+      sourceCommitGit: {
+        username: e.KLEPAAS_NCP_SOURCECOMMIT_USERNAME,
+        password: e.KLEPAAS_NCP_SOURCECOMMIT_PASSWORD,
+      },
+      nks: { clusterId: e.KLEPAAS_NCP_NKS_CLUSTER_ID, clusterNo: e.KLEPAAS_NCP_NKS_CLUSTER_NO },
+    },
+    slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
+    secretValues: [],
+    warnings,
+  };
+  config.secretValues = collectSecrets(e, config);
+  return config;
+}
+
+/** The registry's NCP name is the first DNS label of its host (interfaces.md). */
+function registryNameFrom(registryUrl: string | undefined, sandbox: boolean): string | undefined {
+  if (!registryUrl) return sandbox ? 'klepaas-sandbox' : undefined;
+  const host = registryUrl.replace(/^[a-z]+:\/\//i, '').split(/[/:]/)[0];
+  return host.split('.')[0] || undefined;
+}
+
+function collectSecrets(e: RawEnv, config: KlepaasConfig): string[] {
+  const values = SECRET_VARIABLES.map((name) => e[name]).filter((v): v is string => typeof v === 'string');
+  if (config.github.appPrivateKey) values.push(config.github.appPrivateKey);
+  for (const u of [config.databaseUrl, config.rabbitmqUrl]) {
+    const password = safePassword(u);
+    if (password) values.push(password);
+  }
+  // Short values would scrub innocent text; real secrets are longer than this.
+  return [...new Set(values)].filter((v) => v.length >= 6);
+}
+
+function safePassword(u: string): string | undefined {
+  try {
+    const p = decodeURIComponent(new URL(u).password);
+    return p && p !== 'guest' ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Shapes shared by several events. */
+export const sha = z.string().regex(/^[0-9a-f]{40}$/, 'a 40-character hex commit sha');
+export const githubId = z.number().int().nonnegative();
+export const uuid = z.uuid();
+
+export const repositoryRef = z.object({
+  id: githubId,
+  owner: z.string().min(1),
+  name: z.string().min(1),
+  fullName: z.string().min(1),
+  defaultBranch: z.string().nullable().optional(),
+  cloneUrl: z.string().nullable().optional(),
+});
+export type RepositoryRef = z.output<typeof repositoryRef>;
+
+export const gitActor = z.object({
+  name: z.string().nullable().optional(),
+  email: z.string().nullable().optional(),
+  username: z.string().nullable().optional(),
+});
+
+export const projectSettings = z.object({
+  branch: z.string().min(1),
+  autoDeploy: z.boolean(),
+  mergeOnly: z.boolean(),
+  paths: z.array(z.string()),
+  replicas: z.number().int().min(0),
+  containerPort: z.number().int().min(1).max(65535),
+});
+export type ProjectSettings = z.output<typeof projectSettings>;
+
+export const runTriggerType = z.enum(['push', 'release', 'manual', 'rollback', 'scale']);
+export const runTrigger = z.object({
+  type: runTriggerType,
+  deliveryId: z.string().nullable().optional(),
+  commitSha: sha.nullable(),
+  ref: z.string().nullable().optional(),
+  actor: z.string().nullable().optional(),
+});
+export type RunTrigger = z.output<typeof runTrigger>;
+
+export const errorInfo = z.object({
+  message: z.string(),
+  code: z.string().nullable().optional(),
+  status: z.number().int().nullable().optional(),
+  ncpErrorCode: z.union([z.string(), z.number()]).nullable().optional(),
+});
+export type ErrorInfo = z.output<typeof errorInfo>;

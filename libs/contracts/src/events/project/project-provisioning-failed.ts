@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { errorInfo, uuid } from '../../common';
+import { defineEvent, PayloadOf } from '../../event-definition';
+
+export const ProjectProvisioningFailed = defineEvent(
+  'ProjectProvisioningFailed',
+  1,
+  z.object({
+    projectId: uuid,
+    step: z.enum(['sourcecommit', 'sourcebuild', 'sourcedeploy', 'sourcepipeline', 'github']),
+    error: errorInfo,
+  }),
+);
+export type ProjectProvisioningFailedPayload = PayloadOf<typeof ProjectProvisioningFailed>;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { githubId, projectSettings, uuid } from '../../common';
+import { defineEvent, PayloadOf } from '../../event-definition';
+
+/** The project's settings now (all of them, not a diff), and why auto-deploy is off if it is. */
+export const ProjectSettingsChanged = defineEvent(
+  'ProjectSettingsChanged',
+  1,
+  z.object({
+    projectId: uuid,
+    settings: projectSettings,
+    installationId: githubId.nullable(),
+    reason: z.string().nullable(),
+  }),
+);
+export type ProjectSettingsChangedPayload = PayloadOf<typeof ProjectSettingsChanged>;

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { githubId, sha, uuid } from '../../common';
+import { defineEvent, PayloadOf } from '../../event-definition';
+
+/** The runner asks the mirror to put this commit and manifest into SourceCommit. */
+export const MirrorRequested = defineEvent(
+  'MirrorRequested',
+  1,
+  z.object({
+    runId: uuid,
+    projectId: uuid,
+    attempt: z.number().int().positive(),
+    source: z.object({ owner: z.string(), repo: z.string(), commitSha: sha, installationId: githubId.nullable() }),
+    target: z.object({ repository: z.string(), branch: z.string() }),
+    image: z.string(),
+    replicas: z.number().int().min(0),
+    namespace: z.string(),
+    containerPort: z.number().int().min(1).max(65535),
+    appName: z.string(),
+  }),
+);
+export type MirrorRequestedPayload = PayloadOf<typeof MirrorRequested>;

@@ -1,0 +1,15 @@
+import { EVENT_NAMES, EventName } from './catalogue';
+import { ServiceQueues } from './topology';
+
+/**
+ * Which events each service's durable queue receives: the "consumers" column of the
+ * architecture's event table, as code. Publishers declare these queues and bindings before
+ * they publish (an unroutable message is confirmed and silently dropped), and each consumer
+ * checks at start that its handlers are exactly its subscriptions.
+ *
+ * A service appears here only once its handlers exist: a bound queue nobody consumes grows
+ * without end.
+ */
+export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof ServiceQueues], readonly EventName[]>> = {
+  [ServiceQueues.history]: EVENT_NAMES,
+};

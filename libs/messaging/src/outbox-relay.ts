@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MetricsService } from '@klepaas/observability';
+import { OutboxStore, outboxChannelOf } from '@klepaas/persistence';
+import { BrokerConnection } from './broker-connection';
+import { EventPublisher } from './event-publisher';
+
+const BATCH_SIZE = 100;
+const POLL_INTERVAL_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Publishes the service's outbox: claims the oldest rows with SKIP LOCKED (so several
+ * replicas share the work), publishes them in order with confirms, deletes what the broker
+ * took. Woken by NOTIFY when a writing transaction commits, and polls as a safety net.
+ * At least once: a crash between confirm and delete publishes a row again; inboxes dedupe.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private pending = false;
+  private listener?: Client;
+  private failures = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxStore,
+    private readonly publisher: EventPublisher,
+    private readonly broker: BrokerConnection,
+    private readonly metrics: MetricsService,
+    private readonly databaseUrl: string,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Asks for a pass now (a commit just appended rows). */
+  wake(): void {
+    this.pending = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    const published = this.metrics.counter('klepaas_outbox_published_total', 'Events published from the outbox', ['table']);
+    while (this.running) {
+      try {
+        await this.broker.ready();
+        let n: number;
+        do {
+          n = await this.relayBatch();
+          published.inc({ table: this.outbox.table }, n);
+        } while (n === BATCH_SIZE && this.running);
+        this.failures = 0;
+      } catch (error) {
+        this.failures++;
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.log.warn(`outbox relay cannot publish yet (attempt ${this.failures}): ${String((error as Error).message ?? error)}`);
+        }
+      }
+      await this.idle(this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** this.failures) : POLL_INTERVAL_MS);
+    }
+  }
+
+  private relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await this.outbox.claim(manager, BATCH_SIZE);
+      if (rows.length === 0) return 0;
+      // Sent in order on one channel; the broker keeps that order.
+      const results = await Promise.allSettled(rows.map((row) => this.publisher.publish(row.envelope)));
+      const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.seq);
+      await this.outbox.remove(manager, sent);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return rows.length;
+    });
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.pending || !this.running) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        this.pending = false;
+        done();
+      };
+    });
+  }
+
+  /** LISTEN on a connection of its own; reconnects after a database outage. */
+  private async listen(): Promise<void> {
+    while (this.running) {
+      const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5000 });
+      client.on('error', () => undefined); // a lost connection ends the wait below instead of crashing
+      try {
+        await client.connect();
+        client.on('notification', () => this.wake());
+        await client.query(`LISTEN ${outboxChannelOf(this.outbox.table)}`);
+        this.listener = client;
+        this.wake(); // rows may have been appended while we were not listening
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+      } catch {
+        // the poll covers the gap; try again shortly
+      }
+      await client.end().catch(() => undefined);
+      if (this.running) await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

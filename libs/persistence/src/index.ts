@@ -1,0 +1,6 @@
+export * from './prepare-database';
+export * from './outbox.store';
+export * from './inbox.store';
+export * from './database.readiness';
+export * from './persistence.module';
+export { MIGRATIONS } from './migrations';

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DeliveryOutcomeQueries } from './delivery-outcomes';
+import { ProjectQueries } from './projects';
+import { TimelineQueries } from './timeline';
+
+/**
+ * The read side other services may use: queries only, over tables that history alone writes.
+ * The gateway answers every REST GET through this.
+ */
+@Injectable()
+export class ReadModel {
+  readonly deliveries: DeliveryOutcomeQueries;
+  readonly timeline: TimelineQueries;
+  readonly projects: ProjectQueries;
+
+  constructor(dataSource: DataSource) {
+    this.deliveries = new DeliveryOutcomeQueries(dataSource.manager);
+    this.timeline = new TimelineQueries(dataSource.manager);
+    this.projects = new ProjectQueries(dataSource.manager);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './poll-until';
+export * from './tcp-proxy';
+export * from './infra';
