@@ -8,12 +8,17 @@ import { sweepStaleInfra, TEST_POSTGRES_URL, TEST_RABBITMQ_URL } from '../libs/t
 export default async function globalSetup(): Promise<void> {
   const missing: string[] = [];
   for (const [name, url, start] of [
-    ['PostgreSQL', TEST_POSTGRES_URL, "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)"],
+    [
+      'PostgreSQL',
+      TEST_POSTGRES_URL,
+      'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose up -d postgres)',
+    ],
     ['RabbitMQ', TEST_RABBITMQ_URL, 'rabbitmq-server -detached   (or: docker compose up -d rabbitmq)'],
   ] as const) {
     const { hostname, port } = new URL(url);
     const defaultPort = name === 'PostgreSQL' ? 5432 : 5672;
-    if (!(await answers(hostname, Number(port) || defaultPort))) missing.push(`${name} does not answer at ${hostname}:${port || defaultPort}. Start it with: ${start}`);
+    if (!(await answers(hostname, Number(port) || defaultPort)))
+      missing.push(`${name} does not answer at ${hostname}:${port || defaultPort}. Start it with: ${start}`);
   }
   if (missing.length) throw new Error(`Integration tests need PostgreSQL and RabbitMQ.\n${missing.join('\n')}`);
   await sweepStaleInfra();

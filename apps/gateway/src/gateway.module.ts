@@ -12,7 +12,6 @@ import { ParkedMessagesService } from './admin/parked-messages.service';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryViewService } from './deliveries/delivery-view.service';
 import { DeliveryStore } from './webhooks/delivery-store';
-import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
@@ -33,7 +32,7 @@ export class GatewayModule {
         }),
         AuthModule.forRoot(config.jwtSecret!),
       ],
-      controllers: [WebhookController, DeliveriesController, ParkedController],
+      controllers: [DeliveriesController, ParkedController],
       providers: [WebhookIntake, DeliveryStore, DeliveryViewService, ReadModel, ParkedCollector, ParkedMessagesService],
     };
   }

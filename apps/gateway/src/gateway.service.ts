@@ -2,15 +2,15 @@ import type { ServiceDefinition } from '@klepaas/bootstrap';
 import { GatewayModule } from './gateway.module';
 import { ErrorShapeFilter } from './http/error-shape.filter';
 import { mountOpenApi } from './http/openapi';
-import { webhookBodyReader } from './webhooks/raw-body.middleware';
-import { WEBHOOK_PATHS } from './webhooks/webhook.controller';
+import { serveWebhooksFirst } from './webhooks/webhook-http.handler';
+import { WebhookIntake } from './webhooks/webhook-intake.service';
 
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   module: (config, logger) => GatewayModule.forRoot(config, logger),
   usesDatabase: true,
   configureHttp: (app, config) => {
-    app.use(WEBHOOK_PATHS, ...webhookBodyReader(config.webhookMaxBytes));
+    serveWebhooksFirst(app.getHttpServer(), app.get(WebhookIntake), config.webhookMaxBytes);
     if (config.corsOrigins.length) {
       app.enableCors({
         origin: config.corsOrigins,

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import type { Principal } from './principal';
 import { InvalidTokenError, TokenVerifier } from './token-verifier';
@@ -28,7 +35,8 @@ export class BearerAuthGuard implements CanActivate {
 export class OperatorGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const principal = context.switchToHttp().getRequest<{ principal?: Principal }>().principal;
-    if (!principal?.roles.includes('admin')) throw new ForbiddenException('operators only (a token with the admin role)');
+    if (!principal?.roles.includes('admin'))
+      throw new ForbiddenException('operators only (a token with the admin role)');
     return true;
   }
 }

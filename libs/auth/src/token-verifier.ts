@@ -28,7 +28,11 @@ export class TokenVerifier {
 }
 
 /** Mints a token the way the login does: for the development banner, tests and benchmarks. */
-export function mintToken(secret: string, principal: { userId: string; roles?: string[] }, expiresInSeconds = 3600): string {
+export function mintToken(
+  secret: string,
+  principal: { userId: string; roles?: string[] },
+  expiresInSeconds = 3600,
+): string {
   return sign({ sub: principal.userId, roles: principal.roles ?? [] }, secret, {
     algorithm: 'HS256',
     expiresIn: expiresInSeconds,

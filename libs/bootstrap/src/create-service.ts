@@ -4,7 +4,7 @@ import { json } from 'express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { KlepaasConfig } from '@klepaas/config';
-import { startEventConsumer } from '@klepaas/messaging';
+import { EventConsumerServer, startEventConsumer } from '@klepaas/messaging';
 import { prepareDatabase } from '@klepaas/persistence';
 import type { ServiceDefinition } from './service-definition';
 
@@ -35,13 +35,13 @@ export async function createService(
   });
   app.useLogger(app.get(PinoNestLogger));
   app.flushLogs();
-  app.enableShutdownHooks();
   await definition.configureHttp?.(app, config);
   // After configureHttp, so a route that reads its raw body (webhooks) has already taken it.
   app.use(json({ limit: '1mb' }));
   await app.init();
+  let consumer: EventConsumerServer | undefined;
   if (definition.consumesQueue) {
-    await startEventConsumer(app, {
+    consumer = await startEventConsumer(app, {
       url: config.rabbitmqUrl,
       queue: definition.consumesQueue,
       retryDelaysMs: config.retryDelaysMs,
@@ -51,5 +51,13 @@ export async function createService(
   await app.listen(config.port, '0.0.0.0');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  let closing: Promise<void> | undefined;
+  // Graceful: stop consuming and finish the messages in flight while everything they need is
+  // still open; only then close HTTP, connections and the database pool.
+  const close = () =>
+    (closing ??= (async () => {
+      await consumer?.drain();
+      await app.close();
+    })());
+  return { app, url: `http://127.0.0.1:${port}`, close };
 }

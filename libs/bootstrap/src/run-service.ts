@@ -20,6 +20,20 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   try {
     const service = await createService(definition, config, logger);
     logger.info({ url: service.url, sandbox: config.sandbox }, `${definition.name} listening on port ${config.port}`);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info(`${signal}: stopping`);
+        // If something hangs, leave anyway rather than linger.
+        setTimeout(() => process.exit(1), 30_000).unref();
+        service.close().then(
+          () => process.exit(0),
+          (error) => {
+            logger.error({ err: error }, 'did not stop cleanly');
+            process.exit(1);
+          },
+        );
+      });
+    }
   } catch (error) {
     logger.fatal({ err: error }, `${definition.name} failed to start`);
     logger.flush();

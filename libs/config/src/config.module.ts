@@ -8,6 +8,10 @@ export const KLEPAAS_CONFIG = Symbol('KLEPAAS_CONFIG');
 @Module({})
 export class ConfigModule {
   static forRoot(config: KlepaasConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: KLEPAAS_CONFIG, useValue: config }], exports: [KLEPAAS_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: KLEPAAS_CONFIG, useValue: config }],
+      exports: [KLEPAAS_CONFIG],
+    };
   }
 }

@@ -59,6 +59,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** The sandbox's one NKS cluster (apps/sandbox uses the same default). */
+export const SANDBOX_NKS_CLUSTER_UUID = '5a9d1c2e-0b7f-4c1a-9e3d-5a9d1c2e0b7f';
+
 /** GitHub's own maximum webhook payload (25 MB): a real delivery is never refused for size. */
 const DEFAULT_WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 
@@ -165,7 +168,8 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       region: e.KLEPAAS_NCP_REGION ?? 'KR',
       endpoints: {
         sourceCommit:
-          e.KLEPAAS_NCP_SOURCECOMMIT_ENDPOINT ?? ncpDefault('/ncp/sourcecommit', 'https://sourcecommit.apigw.ntruss.com'),
+          e.KLEPAAS_NCP_SOURCECOMMIT_ENDPOINT ??
+          ncpDefault('/ncp/sourcecommit', 'https://sourcecommit.apigw.ntruss.com'),
         sourceBuild:
           e.KLEPAAS_NCP_SOURCEBUILD_ENDPOINT ?? ncpDefault('/ncp/sourcebuild', 'https://sourcebuild.apigw.ntruss.com'),
         sourceDeploy:
@@ -193,7 +197,10 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
         username: e.KLEPAAS_NCP_SOURCECOMMIT_USERNAME,
         password: e.KLEPAAS_NCP_SOURCECOMMIT_PASSWORD,
       },
-      nks: { clusterId: e.KLEPAAS_NCP_NKS_CLUSTER_ID, clusterNo: e.KLEPAAS_NCP_NKS_CLUSTER_NO },
+      nks: {
+        clusterId: e.KLEPAAS_NCP_NKS_CLUSTER_ID ?? (sandbox ? SANDBOX_NKS_CLUSTER_UUID : undefined),
+        clusterNo: e.KLEPAAS_NCP_NKS_CLUSTER_NO,
+      },
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
     secretValues: [],

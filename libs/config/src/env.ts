@@ -83,7 +83,10 @@ const delays = z
     if (v === undefined || v.trim() === '') return [1000, 5000, 30000];
     const parts = v.split(',').map((p) => Number(p.trim()));
     if (parts.some((n) => !Number.isInteger(n) || n < 0 || n > 86_400_000)) {
-      ctx.addIssue({ code: 'custom', message: `must be comma-separated milliseconds, e.g. 1000,5000,30000; got "${v}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be comma-separated milliseconds, e.g. 1000,5000,30000; got "${v}"`,
+      });
       return z.NEVER;
     }
     return parts;

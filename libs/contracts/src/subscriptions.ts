@@ -10,6 +10,7 @@ import { ServiceQueues } from './topology';
  * A service appears here only once its handlers exist: a bound queue nobody consumes grows
  * without end.
  */
-export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof ServiceQueues], readonly EventName[]>> = {
-  [ServiceQueues.history]: EVENT_NAMES,
-};
+export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof ServiceQueues], readonly EventName[]>> =
+  {
+    [ServiceQueues.history]: EVENT_NAMES,
+  };

@@ -72,6 +72,11 @@ export class EventConsumerServer extends ServerRMQ {
 
   override async handleMessage(message: Record<string, any>, channel: Channel): Promise<void> {
     if (!message) return; // the broker cancelled this consumer; amqp-connection-manager re-subscribes
+    if (this.draining) {
+      // Delivered before our cancel took effect: hand it straight back for another consumer.
+      channel.nack(message as ConsumeMessage, false, true);
+      return;
+    }
     const work = this.process(message as ConsumeMessage, channel);
     this.inFlight.add(work);
     try {
@@ -81,8 +86,12 @@ export class EventConsumerServer extends ServerRMQ {
     }
   }
 
-  /** Graceful shutdown: stop taking messages, let the ones in flight finish, then close. */
-  override async close(): Promise<void> {
+  /**
+   * The first step of a graceful shutdown: stop taking messages and let the ones in flight
+   * finish (up to the drain timeout), while the rest of the app is still up to serve them.
+   */
+  async drain(): Promise<void> {
+    if (this.draining) return;
     this.draining = true;
     await this.currentChannel?.cancel(consumerTagOf(this.consumer.queue)).catch(() => undefined);
     const deadline = new Promise((resolve) => setTimeout(resolve, this.consumer.drainTimeoutMs ?? 15_000).unref());
@@ -90,6 +99,10 @@ export class EventConsumerServer extends ServerRMQ {
       this.log.log(`waiting for ${this.inFlight.size} message(s) in flight`);
       await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     }
+  }
+
+  override async close(): Promise<void> {
+    await this.drain();
     await super.close();
   }
 
@@ -142,7 +155,9 @@ export class EventConsumerServer extends ServerRMQ {
     return withCorrelation(envelope.correlationId, async () => {
       if (attempt < delays.length) {
         const delay = delays[attempt];
-        this.log.warn(`${envelope.type} ${envelope.id} failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${reason}`);
+        this.log.warn(
+          `${envelope.type} ${envelope.id} failed (attempt ${attempt + 1}), retrying in ${delay} ms: ${reason}`,
+        );
         await publishConfirmed(channel, '', retryQueueOf(this.consumer.queue, delay), message.content, {
           ...republishProperties(message),
           headers: {

@@ -41,7 +41,11 @@ export class EventPublisher implements OnModuleDestroy {
       timestamp: Date.parse(envelope.occurredAt),
     });
     try {
-      await withTimeout(lastValueFrom(this.client.emit(envelope.type, record), { defaultValue: undefined }), this.timeoutMs, 'broker confirm');
+      await withTimeout(
+        lastValueFrom(this.client.emit(envelope.type, record), { defaultValue: undefined }),
+        this.timeoutMs,
+        'broker confirm',
+      );
     } catch (error) {
       // The client rejects with an Error or a bare string ("Connection lost. Trying to reconnect...").
       throw error instanceof Error ? error : new Error(String(error));

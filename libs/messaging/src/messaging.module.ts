@@ -29,8 +29,13 @@ export class MessagingModule {
         { provide: EventPublisher, useFactory: () => new EventPublisher({ url: options.rabbitmqUrl }) },
         {
           provide: OutboxRelay,
-          useFactory: (ds: DataSource, store: OutboxStore, pub: EventPublisher, broker: BrokerConnection, m: MetricsService) =>
-            new OutboxRelay(ds, store, pub, broker, m, options.databaseUrl),
+          useFactory: (
+            ds: DataSource,
+            store: OutboxStore,
+            pub: EventPublisher,
+            broker: BrokerConnection,
+            m: MetricsService,
+          ) => new OutboxRelay(ds, store, pub, broker, m, options.databaseUrl),
           inject: [DataSource, OutboxStore, EventPublisher, BrokerConnection, MetricsService],
         },
       );

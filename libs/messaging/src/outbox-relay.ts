@@ -1,19 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { MetricsService } from '@klepaas/observability';
+import { MetricsService, withTimeout } from '@klepaas/observability';
 import { OutboxStore, outboxChannelOf } from '@klepaas/persistence';
 import { BrokerConnection } from './broker-connection';
 import { EventPublisher } from './event-publisher';
 
-const BATCH_SIZE = 100;
+const BATCH_SIZE = 200;
 const POLL_INTERVAL_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
 
 /**
- * Publishes the service's outbox: claims the oldest rows with SKIP LOCKED (so several
- * replicas share the work), publishes them in order with confirms, deletes what the broker
- * took. Woken by NOTIFY when a writing transaction commits, and polls as a safety net.
+ * Publishes the service's outbox: takes the oldest rows with SKIP LOCKED (so several
+ * replicas share the work), publishes them in order with confirms, and commits their
+ * deletion only once the broker has confirmed them all. Woken by NOTIFY when a writing transaction commits, and polls as a safety net.
  * At least once: a crash between confirm and delete publishes a row again; inboxes dedupe.
  */
 @Injectable()
@@ -44,7 +44,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.running = false;
     this.wake();
-    await this.loop;
+    // A publish in progress ends within the confirm timeout; do not wait on it for ever.
+    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -55,10 +56,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
-    const published = this.metrics.counter('klepaas_outbox_published_total', 'Events published from the outbox', ['table']);
+    const published = this.metrics.counter('klepaas_outbox_published_total', 'Events published from the outbox', [
+      'table',
+    ]);
     while (this.running) {
       try {
-        await this.broker.ready();
+        // Not until the queues are declared (a message to an unbound exchange is dropped), and
+        // never so long that shutdown cannot stop the loop.
+        await withTimeout(this.broker.ready(), 5000, 'the broker');
         let n: number;
         do {
           n = await this.relayBatch();
@@ -68,7 +73,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (error) {
         this.failures++;
         if (this.failures === 1 || this.failures % 20 === 0) {
-          this.log.warn(`outbox relay cannot publish yet (attempt ${this.failures}): ${String((error as Error).message ?? error)}`);
+          this.log.warn(
+            `outbox relay cannot publish yet (attempt ${this.failures}): ${String((error as Error).message ?? error)}`,
+          );
         }
       }
       await this.idle(this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** this.failures) : POLL_INTERVAL_MS);
@@ -77,14 +84,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await this.outbox.claim(manager, BATCH_SIZE);
+      const rows = await this.outbox.take(manager, BATCH_SIZE);
       if (rows.length === 0) return 0;
-      // Sent in order on one channel; the broker keeps that order.
-      const results = await Promise.allSettled(rows.map((row) => this.publisher.publish(row.envelope)));
-      const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.seq);
-      await this.outbox.remove(manager, sent);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      // Sent in order on one channel; the broker keeps that order. Any failure rolls the
+      // whole batch back into the outbox: what was confirmed is sent again (inboxes dedupe).
+      await Promise.all(rows.map((row) => this.publisher.publish(row.envelope)));
       return rows.length;
     });
   }

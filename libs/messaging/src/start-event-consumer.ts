@@ -13,7 +13,11 @@ export async function startEventConsumer(
   options: Omit<EventConsumerOptions, 'onOutcome'>,
 ): Promise<EventConsumerServer> {
   const metrics = app.get(MetricsService);
-  const handled = metrics.counter('klepaas_messages_total', 'Messages consumed, by outcome', ['queue', 'type', 'outcome']);
+  const handled = metrics.counter('klepaas_messages_total', 'Messages consumed, by outcome', [
+    'queue',
+    'type',
+    'outcome',
+  ]);
   const duration = metrics.histogram('klepaas_message_handling_seconds', 'Time to handle a message', ['queue', 'type']);
   const server = new EventConsumerServer({
     ...options,

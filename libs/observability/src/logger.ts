@@ -49,7 +49,9 @@ export function createLogger(options: LoggerOptions): Logger {
 
 /** Replaces each known secret value (and its JSON-escaped form) with [REDACTED]. */
 export function secretScrubber(secrets: string[]): ((line: string) => string) | undefined {
-  const needles = [...new Set(secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].filter((s) => s.length >= 6);
+  const needles = [...new Set(secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].filter(
+    (s) => s.length >= 6,
+  );
   if (needles.length === 0) return undefined;
   return (line) => {
     let out = line;

@@ -32,16 +32,32 @@ export class OutboxStore {
     await manager.query(`NOTIFY ${outboxChannelOf(this.table)}`);
   }
 
-  /** Oldest unpublished rows not already claimed by another relay (in this transaction). */
-  async claim(manager: EntityManager, limit: number): Promise<OutboxRow[]> {
-    return manager.query(
-      `SELECT seq, envelope FROM ${this.table} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
+  /**
+   * SQL for a data-modifying CTE that appends the rows of `source` (columns event_id uuid,
+   * event_type text, envelope text) and notifies the relay, so a caller can store its state
+   * and its events in one statement: one round trip, atomic without BEGIN/COMMIT.
+   */
+  appendFromSql(source: string): { insert: string; notify: string } {
+    return {
+      insert: `INSERT INTO ${this.table} (event_id, event_type, envelope)
+               SELECT event_id, event_type, envelope::jsonb FROM ${source} ORDER BY ordinal`,
+      notify: `SELECT pg_notify('${outboxChannelOf(this.table)}', '')`,
+    };
   }
 
-  async remove(manager: EntityManager, seqs: string[]): Promise<void> {
-    if (seqs.length) await manager.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [seqs]);
+  /**
+   * Claims and deletes the oldest unclaimed rows in one statement; the deletion holds only if
+   * the caller's transaction commits, so a relay commits after the broker confirmed them and
+   * rolls back (keeping the rows) otherwise.
+   */
+  async take(manager: EntityManager, limit: number): Promise<OutboxRow[]> {
+    const [rows] = await manager.query(
+      `DELETE FROM ${this.table} WHERE seq IN (
+         SELECT seq FROM ${this.table} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+       ) RETURNING seq, envelope`,
+      [limit],
+    );
+    return (rows as OutboxRow[]).sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 
   async backlog(manager: EntityManager): Promise<number> {

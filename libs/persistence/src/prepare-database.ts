@@ -34,7 +34,8 @@ async function waitForServer(databaseUrl: string, waitMs: number, log: ProgressL
       await client.connect();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not answer at ${safeUrl(databaseUrl)}: ${message(error)}`);
+      if (Date.now() > deadline)
+        throw new Error(`PostgreSQL did not answer at ${safeUrl(databaseUrl)}: ${message(error)}`, { cause: error });
       log.warn(`waiting for PostgreSQL at ${safeUrl(databaseUrl)} (attempt ${attempt}): ${message(error)}`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
     } finally {
@@ -53,9 +54,10 @@ export async function ensureDatabaseExists(databaseUrl: string, log: ProgressLog
     await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     log.info(`created database ${name}`);
   } catch (error) {
-    // 42P04: another service created it a moment ago. 42501: not allowed; it must exist already.
+    // Another service created it a moment ago: 42P04, or 23505 when both inserted at once.
     const code = (error as { code?: string }).code;
-    if (code !== '42P04') throw new Error(`cannot create database ${name}: ${message(error)}`);
+    if (code !== '42P04' && code !== '23505')
+      throw new Error(`cannot create database ${name}: ${message(error)}`, { cause: error });
   } finally {
     await client.end();
   }

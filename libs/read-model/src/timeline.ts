@@ -17,11 +17,13 @@ export class TimelineQueries {
         WHERE correlation_id = $1 ORDER BY occurred_at, seq LIMIT $2`,
       [correlationId, limit],
     );
-    return rows.map((r: { event_id: string; event_type: string; occurred_at: Date; data: Record<string, unknown> }) => ({
-      eventId: r.event_id,
-      type: r.event_type,
-      occurredAt: new Date(r.occurred_at).toISOString(),
-      data: r.data,
-    }));
+    return rows.map(
+      (r: { event_id: string; event_type: string; occurred_at: Date; data: Record<string, unknown> }) => ({
+        eventId: r.event_id,
+        type: r.event_type,
+        occurredAt: new Date(r.occurred_at).toISOString(),
+        data: r.data,
+      }),
+    );
   }
 }

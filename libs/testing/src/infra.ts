@@ -49,13 +49,19 @@ export async function createIsolatedInfra(): Promise<IsolatedInfra> {
 export async function sweepStaleInfra(): Promise<void> {
   const cutoff = Math.floor(Date.now() / 1000) - STALE_AFTER_SECONDS;
   const isStale = (n: string) => n.startsWith(PREFIX) && Number(n.slice(PREFIX.length).split('_')[0]) < cutoff;
-  const { rows } = await withAdminClient((c) => c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`));
+  const { rows } = await withAdminClient((c) =>
+    c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}%'`),
+  );
   for (const row of rows.filter((r) => isStale(r.datname))) await dropDatabase(row.datname).catch(() => undefined);
   const vhosts = await rabbitctl(['list_vhosts', '--quiet', '--no-table-headers']).catch(() => '');
-  for (const vhost of vhosts.split('\n').map((v) => v.trim()).filter(isStale)) await rabbitVhost('delete', vhost).catch(() => undefined);
+  for (const vhost of vhosts
+    .split('\n')
+    .map((v) => v.trim())
+    .filter(isStale))
+    await rabbitVhost('delete', vhost).catch(() => undefined);
 }
 
-async function dropDatabase(name: string): Promise<void> {
+export async function dropDatabase(name: string): Promise<void> {
   await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 

@@ -17,7 +17,7 @@ export async function pollUntil<T>(
   const timeoutMs = options.timeoutMs ?? 20_000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
-  let last: { value?: T; error?: unknown } = {};
+  let last: { value?: T; error?: unknown };
   for (;;) {
     try {
       const value = await probe();
@@ -28,7 +28,9 @@ export async function pollUntil<T>(
     }
     if (Date.now() > deadline) {
       const seen = last.error !== undefined ? `error ${String(last.error)}` : `value ${safeJson(last.value)}`;
-      throw new Error(`pollUntil timed out after ${timeoutMs} ms${options.description ? ` waiting for ${options.description}` : ''}; last ${seen}`);
+      throw new Error(
+        `pollUntil timed out after ${timeoutMs} ms${options.description ? ` waiting for ${options.description}` : ''}; last ${seen}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

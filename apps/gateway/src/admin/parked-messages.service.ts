@@ -16,7 +16,16 @@ export interface ParkedMessageView {
   replayedBy: string | null;
 }
 
-const RETRY_HEADERS: string[] = [Headers.attempt, Headers.lastError, Headers.error, Headers.parkedAt, 'x-death', 'x-first-death-exchange', 'x-first-death-queue', 'x-first-death-reason'];
+const RETRY_HEADERS: string[] = [
+  Headers.attempt,
+  Headers.lastError,
+  Headers.error,
+  Headers.parkedAt,
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+];
 
 /** Operators' view of parked messages, and replay: the original bytes back to the original queue. */
 @Injectable()
@@ -49,7 +58,9 @@ export class ParkedMessagesService {
       if (!rows.length) throw new NotFoundException(`parked message ${id} not found`);
       const row = rows[0];
       if (row.replayed_at) {
-        throw new ConflictException(`parked message ${id} was already replayed at ${new Date(row.replayed_at).toISOString()}`);
+        throw new ConflictException(
+          `parked message ${id} was already replayed at ${new Date(row.replayed_at).toISOString()}`,
+        );
       }
       const headers = { ...row.headers };
       for (const h of RETRY_HEADERS) delete headers[h];
@@ -60,11 +71,12 @@ export class ParkedMessagesService {
         messageId: row.event_id ?? undefined,
         headers: { ...headers, 'x-klepaas-replayed-from': id },
       });
+      // TypeORM answers an UPDATE with [rows, affected count].
       const [updated] = await manager.query(
         `UPDATE parked_messages SET replayed_at = now(), replayed_by = $2 WHERE id = $1 RETURNING *`,
         [id, operator],
       );
-      return toView(updated);
+      return toView(updated[0]);
     });
   }
 }

@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerAuthGuard, CurrentPrincipal, OperatorGuard, Principal } from '@klepaas/auth';
 import { BadCursorError, ParkedMessagesService } from './parked-messages.service';
@@ -16,7 +26,8 @@ export class ParkedController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   async list(@Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     const n = limit === undefined ? 50 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 100) throw new BadRequestException('limit must be an integer from 1 to 100');
+    if (!Number.isInteger(n) || n < 1 || n > 100)
+      throw new BadRequestException('limit must be an integer from 1 to 100');
     try {
       return await this.parked.list(n, cursor ?? null);
     } catch (error) {

@@ -15,7 +15,10 @@ export class DeliveriesController {
     summary: 'What became of a webhook delivery: accepted (not yet decided), ignored, skipped (with the rule) or run',
   })
   @ApiResponse({ status: 200, description: '{deliveryId, event, action?, receivedAt, status, reason?, runId?}' })
-  @ApiResponse({ status: 404, description: 'unknown, or not visible to the caller (only the project owner and operators see a delivery)' })
+  @ApiResponse({
+    status: 404,
+    description: 'unknown, or not visible to the caller (only the project owner and operators see a delivery)',
+  })
   async get(@Param('deliveryId') deliveryId: string, @CurrentPrincipal() caller: Principal): Promise<DeliveryView> {
     const view = await this.deliveries.find(deliveryId, caller);
     if (!view) throw new NotFoundException(`delivery ${deliveryId} not found`);

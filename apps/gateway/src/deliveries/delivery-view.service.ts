@@ -35,7 +35,8 @@ export class DeliveryViewService {
     if (!rows.length) return null;
     const row = rows[0];
     if (!isOperator(caller)) {
-      const owner = row.repository_id === null ? null : await this.readModel.projects.ownerOfRepository(Number(row.repository_id));
+      const owner =
+        row.repository_id === null ? null : await this.readModel.projects.ownerOfRepository(Number(row.repository_id));
       if (owner !== caller.userId) return null;
     }
     const view: DeliveryView = {

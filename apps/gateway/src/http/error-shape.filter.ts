@@ -13,16 +13,26 @@ export class ErrorShapeFilter extends BaseExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      const message = typeof body === 'string' ? body : (body as { message?: unknown }).message ?? exception.message;
+      // A body of its own shape (health reports) is the route's answer, not an error to reshape.
+      if (typeof body === 'object' && body !== null && !('message' in body)) {
+        res.status(status).json(body);
+        return;
+      }
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       res.status(status).json({ statusCode: status, error: reasonPhrase(status), message });
       return;
     }
-    this.log.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
   }
 }
 
 function reasonPhrase(status: number): string {
   const name = HttpStatus[status];
-  return name ? name.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ') : 'Error';
+  return name
+    ? name
+        .split('_')
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join(' ')
+    : 'Error';
 }

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { WEBHOOK_PATHS } from '../webhooks/webhook-http.handler';
 
-/** OpenAPI at /api/docs (JSON at /api/docs-json), for dashboard authors. */
+/** OpenAPI at /api/docs (JSON at /api/docs-json), for dashboard authors and GitHub App setup. */
 export function mountOpenApi(app: INestApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -12,5 +13,41 @@ export function mountOpenApi(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  addWebhookPaths(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** The webhook routes are plain Express handlers (see webhook-http.handler.ts), so they are described here. */
+function addWebhookPaths(document: OpenAPIObject): void {
+  const header = (name: string, description: string) => ({
+    name,
+    in: 'header' as const,
+    required: true,
+    description,
+    schema: { type: 'string' },
+  });
+  for (const path of WEBHOOK_PATHS) {
+    document.paths[path] = {
+      post: {
+        tags: ['webhooks'],
+        summary: path.includes('cicd')
+          ? "GitHub webhook (the seed's path; same handler)"
+          : 'GitHub webhook (the GitHub App path)',
+        parameters: [
+          header('X-GitHub-Event', 'push, release, installation, installation_repositories, pull_request, ping, …'),
+          header('X-GitHub-Delivery', 'the delivery id: the unique key of a delivery'),
+          header('X-Hub-Signature-256', 'sha256=<hex HMAC-SHA256 of the raw body> with the App or legacy secret'),
+        ],
+        requestBody: { required: true, content: { 'application/json': {}, 'application/x-www-form-urlencoded': {} } },
+        responses: {
+          202: { description: '{"status":"accepted","deliveryId"}: verified and durably stored' },
+          200: { description: '{"status":"duplicate","deliveryId"} for a redelivery; {"status":"pong"} for ping' },
+          400: { description: 'missing headers, or a body that is not a readable JSON payload' },
+          401: { description: 'missing or wrong signature, or no secret configured' },
+          413: { description: 'body over the cap (KLEPAAS_WEBHOOK_MAX_BYTES, default 25 MB)' },
+          503: { description: 'the delivery could not be stored; GitHub can redeliver it' },
+        },
+      },
+    };
+  }
 }

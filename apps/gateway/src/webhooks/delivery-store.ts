@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@klepaas/contracts';
 import { withTimeout } from '@klepaas/observability';
 import { OutboxStore } from '@klepaas/persistence';
@@ -31,7 +31,7 @@ const MAX_CONCURRENT_COMMITS = 2;
 const STORE_TIMEOUT_MS = 5000;
 
 /**
- * Stores each delivery and its event in one transaction, grouping the deliveries that arrive
+ * Stores each delivery and its event atomically, grouping the deliveries that arrive
  * while a commit is in flight into the next commit (group commit): one Postgres commit per
  * request would cap ingest far below what the HTTP side can take. Each caller is answered
  * only after the commit that holds its delivery.
@@ -69,7 +69,7 @@ export class DeliveryStore {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const stored = await this.dataSource.transaction((manager) => this.insert(manager, batch));
+      const stored = await this.insert(batch);
       settle(batch, stored);
     } catch (error) {
       if (batch.length === 1) {
@@ -82,33 +82,49 @@ export class DeliveryStore {
     }
   }
 
-  /** Inserts the batch's deliveries; returns the ids this commit stored (the others were already there). */
-  private async insert(manager: EntityManager, batch: Pending[]): Promise<Set<string>> {
+  /**
+   * Inserts the batch's deliveries and the events of those not already stored, in a single
+   * statement (one round trip: under load the event loop, not Postgres, is the bottleneck, and
+   * every extra round trip waits for it). Returns the ids this statement stored.
+   */
+  private async insert(batch: Pending[]): Promise<Set<string>> {
     const firsts = new Map<string, Pending>();
     for (const p of batch) if (!firsts.has(p.record.deliveryId)) firsts.set(p.record.deliveryId, p);
-    const values: unknown[] = [];
-    const rows = [...firsts.values()].map((p, i) => {
-      const r = p.record;
-      values.push(
-        r.deliveryId, r.event, r.action, r.status, r.repositoryId, r.repositoryFullName,
-        r.installationId, r.senderLogin, p.event?.id ?? null, r.payloadBytes, r.payloadSha256,
-      );
-      const o = i * 11;
-      return `(${Array.from({ length: 11 }, (_, k) => `$${o + k + 1}`).join(', ')})`;
-    });
-    const inserted: Array<{ delivery_id: string }> = await manager.query(
-      `INSERT INTO webhook_deliveries (delivery_id, event, action, status, repository_id, repository_full_name,
-         installation_id, sender_login, event_id, payload_bytes, payload_sha256)
-       VALUES ${rows.join(', ')}
-       ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`,
-      values,
+    const rows = [...firsts.values()];
+    const column = <T>(pick: (p: Pending) => T) => rows.map(pick);
+    const events = rows.filter((p) => p.event);
+    const outbox = this.outbox.appendFromSql(
+      `stored JOIN unnest($12::text[], $13::uuid[], $14::text[], $15::text[]) WITH ORDINALITY
+         AS e(delivery_id, event_id, event_type, envelope, ordinal) USING (delivery_id)`,
     );
-    const stored = new Set(inserted.map((r) => r.delivery_id));
-    const events = [...firsts.values()]
-      .filter((p) => stored.has(p.record.deliveryId) && p.event)
-      .map((p) => p.event as EventEnvelope);
-    await this.outbox.append(manager, events);
-    return stored;
+    const sql = `
+      WITH stored AS (
+        INSERT INTO webhook_deliveries (delivery_id, event, action, status, repository_id, repository_full_name,
+          installation_id, sender_login, event_id, payload_bytes, payload_sha256)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+          $7::bigint[], $8::text[], $9::uuid[], $10::int[], $11::text[])
+        ON CONFLICT (delivery_id) DO NOTHING
+        RETURNING delivery_id
+      ), appended AS (${outbox.insert} RETURNING 1)
+      SELECT delivery_id, (SELECT count(*) FROM appended) AS appended, (${outbox.notify}) AS notified FROM stored`;
+    const result: Array<{ delivery_id: string }> = await this.dataSource.query(sql, [
+      column((p) => p.record.deliveryId),
+      column((p) => p.record.event),
+      column((p) => p.record.action),
+      column((p) => p.record.status),
+      column((p) => p.record.repositoryId),
+      column((p) => p.record.repositoryFullName),
+      column((p) => p.record.installationId),
+      column((p) => p.record.senderLogin),
+      column((p) => p.event?.id ?? null),
+      column((p) => p.record.payloadBytes),
+      column((p) => p.record.payloadSha256),
+      events.map((p) => p.record.deliveryId),
+      events.map((p) => p.event!.id),
+      events.map((p) => p.event!.type),
+      events.map((p) => JSON.stringify(p.event)),
+    ]);
+    return new Set(result.map((r) => r.delivery_id));
   }
 }
 

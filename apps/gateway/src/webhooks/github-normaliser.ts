@@ -3,7 +3,14 @@ import { Events, RepositoryRef } from '@klepaas/contracts';
 
 /** What a delivery becomes: an event of the catalogue, or nothing (recorded as ignored). */
 export type Normalised =
-  | { kind: 'event'; definition: EventDefinition; payload: unknown; action: string | null; repository: RepositoryRef | null; installationId: number | null }
+  | {
+      kind: 'event';
+      definition: EventDefinition;
+      payload: unknown;
+      action: string | null;
+      repository: RepositoryRef | null;
+      installationId: number | null;
+    }
   | { kind: 'ignored'; action: string | null; repository: RepositoryRef | null; installationId: number | null };
 
 export class UnreadablePayloadError extends Error {}
@@ -22,16 +29,36 @@ export function normaliseGithubDelivery(event: string, deliveryId: string, body:
   const base = { action, repository, installationId };
   switch (event) {
     case 'push':
-      return { kind: 'event', definition: Events.PushReceived, payload: push(deliveryId, body, installationId), ...base };
+      return {
+        kind: 'event',
+        definition: Events.PushReceived,
+        payload: push(deliveryId, body, installationId),
+        ...base,
+      };
     case 'release':
       if (action !== 'published') return { kind: 'ignored', ...base };
-      return { kind: 'event', definition: Events.ReleasePublished, payload: release(deliveryId, body, installationId), ...base };
+      return {
+        kind: 'event',
+        definition: Events.ReleasePublished,
+        payload: release(deliveryId, body, installationId),
+        ...base,
+      };
     case 'pull_request':
       if (action !== 'closed' || body.pull_request?.merged !== true) return { kind: 'ignored', ...base };
-      return { kind: 'event', definition: Events.PullRequestMerged, payload: merged(deliveryId, body, installationId), ...base };
+      return {
+        kind: 'event',
+        definition: Events.PullRequestMerged,
+        payload: merged(deliveryId, body, installationId),
+        ...base,
+      };
     case 'installation':
     case 'installation_repositories':
-      return { kind: 'event', definition: Events.InstallationChanged, payload: installation(event, deliveryId, body), ...base };
+      return {
+        kind: 'event',
+        definition: Events.InstallationChanged,
+        payload: installation(event, deliveryId, body),
+        ...base,
+      };
     default:
       return { kind: 'ignored', ...base };
   }
@@ -78,7 +105,9 @@ function commit(c: Json) {
     id: String(c.id),
     message: String(c.message ?? ''),
     timestamp: c.timestamp ?? null,
-    author: c.author ? { name: c.author.name ?? null, email: c.author.email ?? null, username: c.author.username ?? null } : null,
+    author: c.author
+      ? { name: c.author.name ?? null, email: c.author.email ?? null, username: c.author.username ?? null }
+      : null,
     added: strings(c.added),
     removed: strings(c.removed),
     modified: strings(c.modified),
@@ -136,7 +165,9 @@ function installation(event: 'installation' | 'installation_repositories', deliv
     action: String(b.action ?? ''),
     installation: {
       id: i.id,
-      account: i.account ? { login: String(i.account.login), id: Number(i.account.id), type: i.account.type ?? null } : null,
+      account: i.account
+        ? { login: String(i.account.login), id: Number(i.account.id), type: i.account.type ?? null }
+        : null,
       repositorySelection: i.repository_selection ?? null,
       suspended: Boolean(i.suspended_at),
     },

@@ -47,7 +47,10 @@ export class WebhookIntake {
 
   async receive(request: WebhookRequest): Promise<WebhookResponse> {
     const response = await this.decide(request);
-    this.counter.inc({ event: EVENT_NAME.test(request.event ?? '') ? request.event : 'invalid', outcome: response.httpStatus });
+    this.counter.inc({
+      event: EVENT_NAME.test(request.event ?? '') ? request.event : 'invalid',
+      outcome: response.httpStatus,
+    });
     return response;
   }
 
@@ -78,10 +81,14 @@ export class WebhookIntake {
     try {
       const outcome = await this.store.store(record, envelope);
       const status = outcome === 'stored' ? 'accepted' : 'duplicate';
-      this.log.log(`delivery ${request.deliveryId} (${request.event}) ${status}${record.status === 'ignored' ? ', ignored' : ''}`);
+      this.log.log(
+        `delivery ${request.deliveryId} (${request.event}) ${status}${record.status === 'ignored' ? ', ignored' : ''}`,
+      );
       return { httpStatus: outcome === 'stored' ? 202 : 200, body: { status, deliveryId: request.deliveryId } };
     } catch (error) {
-      this.log.error(`delivery ${request.deliveryId} could not be stored: ${String((error as Error).message ?? error)}`);
+      this.log.error(
+        `delivery ${request.deliveryId} could not be stored: ${String((error as Error).message ?? error)}`,
+      );
       return refuse(503, 'the delivery could not be stored; it can be redelivered');
     }
   }
@@ -89,9 +96,7 @@ export class WebhookIntake {
   private normalise(event: string, deliveryId: string, body: Record<string, any>, raw: Buffer) {
     const n = normaliseGithubDelivery(event, deliveryId, body);
     const envelope =
-      n.kind === 'event'
-        ? createEnvelope(n.definition, n.payload as never, { correlationId: deliveryId })
-        : null;
+      n.kind === 'event' ? createEnvelope(n.definition, n.payload as never, { correlationId: deliveryId }) : null;
     const record: DeliveryRecord = {
       deliveryId,
       event,
@@ -112,7 +117,7 @@ export class WebhookIntake {
 function parseBody(raw: Buffer, contentType: string | undefined): Record<string, any> | null {
   try {
     const text = contentType?.startsWith('application/x-www-form-urlencoded')
-      ? new URLSearchParams(raw.toString('utf8')).get('payload') ?? ''
+      ? (new URLSearchParams(raw.toString('utf8')).get('payload') ?? '')
       : raw.toString('utf8');
     const parsed = JSON.parse(text);
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
@@ -126,6 +131,8 @@ function isSchemaError(error: unknown): boolean {
 }
 
 function refuse(httpStatus: number, message: string): WebhookResponse {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Payload Too Large', 503: 'Service Unavailable' }[httpStatus];
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 413: 'Payload Too Large', 503: 'Service Unavailable' }[
+    httpStatus
+  ];
   return { httpStatus, body: { statusCode: httpStatus, error, message } };
 }

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  DeliverySkippedPayload,
-  EventEnvelope,
-  Events,
-  RunQueuedPayload,
-} from '@klepaas/contracts';
+import { DeliverySkippedPayload, EventEnvelope, Events, RunQueuedPayload } from '@klepaas/contracts';
 
 const GITHUB_EVENTS: string[] = [
   Events.PushReceived.name,

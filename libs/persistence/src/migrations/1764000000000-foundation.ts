@@ -18,7 +18,9 @@ export class Foundation1764000000000 implements MigrationInterface {
           envelope jsonb NOT NULL,
           created_at timestamptz NOT NULL DEFAULT now()
         )`);
-      await q.query(`COMMENT ON TABLE ${service}_outbox IS 'written by ${service}: events committed with state, published by its relay'`);
+      await q.query(
+        `COMMENT ON TABLE ${service}_outbox IS 'written by ${service}: events committed with state, published by its relay'`,
+      );
     }
     for (const service of ['provisioner', 'runner', 'history']) {
       await q.query(`
@@ -65,7 +67,9 @@ export class Foundation1764000000000 implements MigrationInterface {
         replayed_by text
       )`);
     await q.query(`CREATE INDEX parked_messages_parked_at ON parked_messages (parked_at DESC)`);
-    await q.query(`COMMENT ON TABLE parked_messages IS 'written by gateway: messages drained from every <queue>.dlq, for operators'`);
+    await q.query(
+      `COMMENT ON TABLE parked_messages IS 'written by gateway: messages drained from every <queue>.dlq, for operators'`,
+    );
 
     await q.query(`
       CREATE TABLE rm_timeline (

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { GithubAppController } from './github-app.controller';
+import { GithubAuth } from './github-auth.service';
+import { GithubDeploymentsController } from './github-deployments.controller';
+import { GithubDeployments } from './github-deployments.store';
+import { GithubRepoAccess } from './github-repo-access';
+import { GithubReposController } from './github-repos.controller';
+import { GithubSetupController } from './github-setup.controller';
+import { GithubStore } from './github.store';
+import { InstallationTokens } from './installation-tokens';
+
+/** GitHub stand-ins: App tokens, repositories, pull requests, deployments, and their setup routes. */
+@Module({
+  controllers: [GithubAppController, GithubReposController, GithubDeploymentsController, GithubSetupController],
+  providers: [GithubStore, GithubDeployments, GithubAuth, GithubRepoAccess, InstallationTokens],
+  exports: [GithubStore, GithubAuth],
+})
+export class GithubModule {}
