@@ -59,12 +59,17 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Builds every app when dist/ is missing or older than the sources. */
+/**
+ * Builds every app when dist/ is missing or older than the sources. A stamp marks a complete
+ * build: webpack leaves an unchanged bundle's file (and its time) alone, and an interrupted
+ * build leaves some bundles old.
+ */
 function buildIfStale() {
+  const stamp = path.join(ROOT, 'dist/.build-complete');
   const outputs = APPS.map((app) => path.join(ROOT, 'dist/apps', app, 'main.js'));
-  const oldestBuild = Math.min(...outputs.map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
+  const built = fs.existsSync(stamp) && outputs.every((f) => fs.existsSync(f)) ? fs.statSync(stamp).mtimeMs : 0;
   const newestSource = Math.max(newestMtime(path.join(ROOT, 'apps')), newestMtime(path.join(ROOT, 'libs')));
-  if (oldestBuild >= newestSource) return;
+  if (built >= newestSource) return;
   console.log('Building (dist/ is missing or older than the sources)...');
   const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
