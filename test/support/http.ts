@@ -21,3 +21,18 @@ export async function postJson(url: string, body: unknown, token?: string): Prom
   const text = await res.body.text();
   return { status: res.statusCode, body: text ? JSON.parse(text) : null };
 }
+
+export async function sendJson(
+  method: 'PATCH' | 'DELETE' | 'PUT',
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: any }> {
+  const res = await request(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text ? JSON.parse(text) : null };
+}

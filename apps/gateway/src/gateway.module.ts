@@ -6,6 +6,12 @@ import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
 import { ReadModel } from '@klepaas/read-model';
+import { GithubClientCloser, githubClientProvider } from './projects/github-client.provider';
+import { GithubLookup } from './projects/github-lookup';
+import { ProjectCommandsService } from './projects/project-commands.service';
+import { ProjectViews } from './projects/project-views';
+import { ProjectsController } from './projects/projects.controller';
+import { RegisterProjectService } from './projects/register-project.service';
 import { ParkedCollector } from './admin/parked-collector';
 import { ParkedController } from './admin/parked.controller';
 import { ParkedMessagesService } from './admin/parked-messages.service';
@@ -32,8 +38,21 @@ export class GatewayModule {
         }),
         AuthModule.forRoot(config.jwtSecret!),
       ],
-      controllers: [DeliveriesController, ParkedController],
-      providers: [WebhookIntake, DeliveryStore, DeliveryViewService, ReadModel, ParkedCollector, ParkedMessagesService],
+      controllers: [DeliveriesController, ParkedController, ProjectsController],
+      providers: [
+        WebhookIntake,
+        DeliveryStore,
+        DeliveryViewService,
+        ReadModel,
+        ParkedCollector,
+        ParkedMessagesService,
+        githubClientProvider,
+        GithubClientCloser,
+        GithubLookup,
+        ProjectViews,
+        RegisterProjectService,
+        ProjectCommandsService,
+      ],
     };
   }
 }

@@ -5,6 +5,7 @@ import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
 import { DeliveryProjector } from './projections/delivery.projector';
+import { ProjectProjector } from './projections/project.projector';
 import { ProjectionController } from './projections/projection.controller';
 import { TimelineProjector } from './projections/timeline.projector';
 
@@ -26,7 +27,7 @@ export class HistoryModule {
         }),
       ],
       controllers: [ProjectionController],
-      providers: [TimelineProjector, DeliveryProjector],
+      providers: [TimelineProjector, DeliveryProjector, ProjectProjector],
     };
   }
 }

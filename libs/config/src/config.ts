@@ -59,6 +59,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** The sandbox's fixed development credentials (README), used in sandbox mode when none are set. */
+export const SANDBOX_CREDENTIALS = {
+  ncpAccessKey: 'sandbox-access-key',
+  ncpSecretKey: 'sandbox-secret-key',
+  gitUsername: 'sandbox-git',
+  gitPassword: 'sandbox-git-password',
+};
+
 /** The sandbox's one NKS cluster (apps/sandbox uses the same default). */
 export const SANDBOX_NKS_CLUSTER_UUID = '5a9d1c2e-0b7f-4c1a-9e3d-5a9d1c2e0b7f';
 
@@ -163,8 +171,8 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       gitUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github/git` : 'https://github.com'),
     },
     ncp: {
-      accessKey: e.KLEPAAS_NCP_ACCESS_KEY,
-      secretKey: e.KLEPAAS_NCP_SECRET_KEY,
+      accessKey: e.KLEPAAS_NCP_ACCESS_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.ncpAccessKey : undefined),
+      secretKey: e.KLEPAAS_NCP_SECRET_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.ncpSecretKey : undefined),
       region: e.KLEPAAS_NCP_REGION ?? 'KR',
       endpoints: {
         sourceCommit:
@@ -194,8 +202,8 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
         name: e.KLEPAAS_NCP_CONTAINER_REGISTRY_NAME ?? registryNameFrom(e.KLEPAAS_NCP_CONTAINER_REGISTRY_URL, sandbox),
       },
       sourceCommitGit: {
-        username: e.KLEPAAS_NCP_SOURCECOMMIT_USERNAME,
-        password: e.KLEPAAS_NCP_SOURCECOMMIT_PASSWORD,
+        username: e.KLEPAAS_NCP_SOURCECOMMIT_USERNAME ?? (sandbox ? SANDBOX_CREDENTIALS.gitUsername : undefined),
+        password: e.KLEPAAS_NCP_SOURCECOMMIT_PASSWORD ?? (sandbox ? SANDBOX_CREDENTIALS.gitPassword : undefined),
       },
       nks: {
         clusterId: e.KLEPAAS_NCP_NKS_CLUSTER_ID ?? (sandbox ? SANDBOX_NKS_CLUSTER_UUID : undefined),

@@ -1,4 +1,4 @@
-import { EVENT_NAMES, EventName } from './catalogue';
+import { EVENT_NAMES, EventName, Events } from './catalogue';
 import { ServiceQueues } from './topology';
 
 /**
@@ -13,4 +13,10 @@ import { ServiceQueues } from './topology';
 export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof ServiceQueues], readonly EventName[]>> =
   {
     [ServiceQueues.history]: EVENT_NAMES,
+    [ServiceQueues.provisioner]: [
+      Events.ProjectRegistrationRequested.name,
+      Events.ProjectSettingsChangeRequested.name,
+      Events.ProjectUnregistrationRequested.name,
+      Events.InstallationChanged.name,
+    ],
   };

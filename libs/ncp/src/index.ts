@@ -34,3 +34,4 @@ export * from './ncr/registry-url';
 export * from './ncr/www-authenticate';
 export * from './ncr/ncr-management.client';
 export * from './ncr/ncr-registry.client';
+export * from './ncp.module';

@@ -1,4 +1,6 @@
+export * from './cursor';
 export * from './delivery-outcomes';
 export * from './timeline';
-export * from './read-model';
+export * from './project-view';
 export * from './projects';
+export * from './read-model';

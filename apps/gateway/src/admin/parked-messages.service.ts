@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BrokerConnection, Headers } from '@klepaas/messaging';
+import { decodeCursor, encodeCursor } from '@klepaas/read-model';
 
 export interface ParkedMessageView {
   id: string;
@@ -43,7 +44,7 @@ export class ParkedMessagesService {
          FROM parked_messages
         WHERE ($1::timestamptz IS NULL OR (parked_at, id) < ($1::timestamptz, $2::uuid))
         ORDER BY parked_at DESC, id DESC LIMIT $3`,
-      [after?.parkedAt ?? null, after?.id ?? '00000000-0000-0000-0000-000000000000', limit + 1],
+      [after?.at ?? null, after?.id ?? '00000000-0000-0000-0000-000000000000', limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -95,22 +96,4 @@ function toView(r: Record<string, any>): ParkedMessageView {
     replayedAt: r.replayed_at ? new Date(r.replayed_at).toISOString() : null,
     replayedBy: r.replayed_by,
   };
-}
-
-function encodeCursor(parkedAt: string, id: string): string {
-  return Buffer.from(`${parkedAt}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { parkedAt: string; id: string } {
-  const [parkedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!parkedAt || !id || !/^\d{4}-\d\d-\d\d [\d:.+-]+$/.test(parkedAt) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new BadCursorError();
-  }
-  return { parkedAt, id };
-}
-
-export class BadCursorError extends Error {
-  constructor() {
-    super('cursor is not one this list gave out');
-  }
 }

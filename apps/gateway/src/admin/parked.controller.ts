@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BearerAuthGuard, CurrentPrincipal, OperatorGuard, Principal } from '@klepaas/auth';
-import { BadCursorError, ParkedMessagesService } from './parked-messages.service';
+import { BadCursorError } from '@klepaas/read-model';
+import { ParkedMessagesService } from './parked-messages.service';
 
 @ApiTags('operators')
 @ApiBearerAuth()

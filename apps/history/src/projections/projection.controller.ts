@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { EVENT_NAMES, EventEnvelope } from '@klepaas/contracts';
 import { InboxStore } from '@klepaas/persistence';
 import { DeliveryProjector } from './delivery.projector';
+import { ProjectProjector } from './project.projector';
 import { TimelineProjector } from './timeline.projector';
 
 /**
@@ -17,6 +18,7 @@ export class ProjectionController {
     private readonly inbox: InboxStore,
     private readonly timeline: TimelineProjector,
     private readonly deliveries: DeliveryProjector,
+    private readonly projects: ProjectProjector,
   ) {}
 
   @EventPattern(EVENT_NAMES)
@@ -24,6 +26,7 @@ export class ProjectionController {
     const outcome = await this.inbox.applyOnce(envelope, async (manager) => {
       await this.timeline.apply(manager, envelope);
       await this.deliveries.apply(manager, envelope);
+      await this.projects.apply(manager, envelope);
     });
     if (!outcome.applied) this.log.debug(`${envelope.type} ${envelope.id} already projected`);
   }

@@ -1,0 +1,58 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createEnvelope, Events } from '@klepaas/contracts';
+import type { Principal } from '@klepaas/auth';
+import { OutboxStore } from '@klepaas/persistence';
+import type { ProjectView } from '@klepaas/read-model';
+import type { SettingsChangeInput } from './project-input';
+import { ProjectViews } from './project-views';
+import { RepositoryClaims } from './repository-claims';
+
+/** PATCH and DELETE of a project: checked against the caller, then handed to the provisioner. */
+@Injectable()
+export class ProjectCommandsService {
+  private readonly claims = new RepositoryClaims();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxStore,
+    private readonly views: ProjectViews,
+  ) {}
+
+  async changeSettings(caller: Principal, projectId: string, changes: SettingsChangeInput): Promise<ProjectView> {
+    const project = await this.ownLiveProject(caller, projectId);
+    await this.dataSource.transaction((manager) =>
+      this.outbox.append(manager, [
+        createEnvelope(
+          Events.ProjectSettingsChangeRequested,
+          { projectId, requestedBy: caller.userId, changes },
+          { correlationId: projectId },
+        ),
+      ]),
+    );
+    return { ...project, ...changes };
+  }
+
+  async unregister(caller: Principal, projectId: string, deleteRepository: boolean): Promise<ProjectView> {
+    const project = await this.ownLiveProject(caller, projectId);
+    await this.dataSource.transaction(async (manager) => {
+      // Released at once: the repository can be registered again while NCP is being cleaned up.
+      await this.claims.release(manager, projectId);
+      await this.outbox.append(manager, [
+        createEnvelope(
+          Events.ProjectUnregistrationRequested,
+          { projectId, requestedBy: caller.userId, deleteRepository },
+          { correlationId: projectId },
+        ),
+      ]);
+    });
+    return { ...project, status: 'deleting' };
+  }
+
+  private async ownLiveProject(caller: Principal, projectId: string): Promise<ProjectView> {
+    const project = await this.views.find(projectId, caller.userId);
+    if (!project || project.status === 'deleted') throw new NotFoundException(`project ${projectId} not found`);
+    if (project.status === 'deleting') throw new ConflictException(`project ${projectId} is being deleted`);
+    return project;
+  }
+}

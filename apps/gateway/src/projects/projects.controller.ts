@@ -1,0 +1,149 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { BearerAuthGuard, CurrentPrincipal, Principal } from '@klepaas/auth';
+import { BadCursorError, Page, ProjectView } from '@klepaas/read-model';
+import { ProjectCommandsService } from './project-commands.service';
+import { parseBody, registrationSchema, settingsChangeSchema } from './project-input';
+import { ProjectViews } from './project-views';
+import { RegisterProjectService } from './register-project.service';
+
+const SETTINGS_DOC = {
+  branch: { type: 'string', example: 'main' },
+  autoDeploy: { type: 'boolean', default: true },
+  mergeOnly: { type: 'boolean', default: false },
+  paths: { type: 'array', items: { type: 'string' }, example: ['src/**'] },
+  replicas: { type: 'integer', minimum: 0, maximum: 10, default: 1 },
+  containerPort: { type: 'integer', minimum: 1, maximum: 65535, default: 8080 },
+};
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@UseGuards(BearerAuthGuard)
+@Controller('api/v1')
+export class ProjectsController {
+  constructor(
+    private readonly registration: RegisterProjectService,
+    private readonly commands: ProjectCommandsService,
+    private readonly views: ProjectViews,
+  ) {}
+
+  @Post('projects')
+  @ApiOperation({ summary: 'Register a GitHub repository (provisioned asynchronously)' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['owner', 'repo'],
+      properties: { owner: { type: 'string' }, repo: { type: 'string' }, ...SETTINGS_DOC },
+    },
+  })
+  @ApiResponse({ status: 202, description: 'registration requested; the project, status provisioning' })
+  @ApiResponse({ status: 200, description: 'this user had already registered it: the existing project' })
+  @ApiResponse({ status: 400, description: 'a field is invalid (the message names it)' })
+  @ApiResponse({ status: 409, description: 'another user has registered this repository' })
+  @ApiResponse({ status: 422, description: 'the GitHub App does not cover the repository, or it does not exist' })
+  register(@CurrentPrincipal() caller: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.registerWith(caller, body, res);
+  }
+
+  /** The seed's path; any `user_id` in the body is ignored: the token says who. */
+  @Post('ncp/pipeline/create')
+  @ApiOperation({ summary: "Register a repository (the seed's form of POST /projects)" })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['owner', 'repo'],
+      properties: { owner: { type: 'string' }, repo: { type: 'string' }, branch: { type: 'string' } },
+    },
+  })
+  registerSeedForm(
+    @CurrentPrincipal() caller: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.registerWith(caller, body, res);
+  }
+
+  @Get('projects')
+  @ApiOperation({ summary: "The caller's projects, newest first" })
+  @ApiQuery({ name: 'limit', required: false, description: '1-100, default 50' })
+  @ApiQuery({ name: 'cursor', required: false })
+  async list(
+    @CurrentPrincipal() caller: Principal,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<Page<ProjectView>> {
+    try {
+      return await this.views.list(caller.userId, pageSize(limit), cursor ?? null);
+    } catch (error) {
+      if (error instanceof BadCursorError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  @Get('projects/:id')
+  @ApiOperation({ summary: 'One project: status, settings, NCP ids' })
+  @ApiResponse({ status: 404, description: "unknown, or another user's" })
+  async get(@CurrentPrincipal() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<ProjectView> {
+    const project = await this.views.find(id, caller.userId);
+    if (!project) throw new NotFoundException(`project ${id} not found`);
+    return project;
+  }
+
+  @Patch('projects/:id')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Change settings (applied asynchronously)' })
+  @ApiBody({ schema: { type: 'object', properties: SETTINGS_DOC } })
+  changeSettings(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+  ) {
+    return this.commands.changeSettings(caller, id, parseBody(settingsChangeSchema, body));
+  }
+
+  @Delete('projects/:id')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Unregister: removes the NCP resources (the SourceCommit repository only with deleteRepository=true)',
+  })
+  @ApiQuery({ name: 'deleteRepository', required: false, type: Boolean })
+  unregister(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('deleteRepository') deleteRepository?: string,
+  ) {
+    if (deleteRepository !== undefined && !['true', 'false'].includes(deleteRepository)) {
+      throw new BadRequestException('deleteRepository: must be true or false');
+    }
+    return this.commands.unregister(caller, id, deleteRepository === 'true');
+  }
+
+  private async registerWith(caller: Principal, body: unknown, res: Response): Promise<ProjectView> {
+    const result = await this.registration.register(caller, parseBody(registrationSchema, body));
+    res.status(result.httpStatus);
+    return result.project;
+  }
+}
+
+export function pageSize(limit: string | undefined): number {
+  const n = limit === undefined ? 50 : Number(limit);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new BadRequestException('limit: must be an integer from 1 to 100');
+  return n;
+}

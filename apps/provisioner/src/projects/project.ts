@@ -1,0 +1,30 @@
+import type { ProjectSettings } from '@klepaas/contracts';
+import type { ProjectNames } from './project-names';
+
+export type ProjectStatus = 'provisioning' | 'ready' | 'failed' | 'deleting' | 'deleted';
+
+/** The NCP ids, each stored as soon as it is known, so a retry completes only what is missing. */
+export interface ProjectNcpIds {
+  sourceCommitRepositoryId: string | null;
+  sourceBuildProjectId: string | null;
+  sourceDeployProjectId: string | null;
+  sourceDeployStageId: string | null;
+  sourceDeployScenarioId: string | null;
+  sourcePipelineId: string | null;
+}
+
+/** The integration record of one project (the provisioner's own table). */
+export interface Project {
+  id: string;
+  ownerId: string;
+  owner: string;
+  repo: string;
+  githubRepositoryId: number;
+  installationId: number | null;
+  settings: ProjectSettings;
+  autoDeployReason: string | null;
+  status: ProjectStatus;
+  failedStep: string | null;
+  names: ProjectNames;
+  ncp: ProjectNcpIds;
+}

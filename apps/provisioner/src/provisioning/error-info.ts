@@ -1,0 +1,10 @@
+import type { ErrorInfo } from '@klepaas/contracts';
+import { NcpApiError } from '@klepaas/ncp';
+
+/** What a failure says to users and operators: NCP's status and errorCode when NCP said no. */
+export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof NcpApiError) {
+    return { message: error.message, status: error.status, ncpErrorCode: error.errorCode ?? null, code: 'ncp' };
+  }
+  return { message: error instanceof Error ? error.message : String(error), code: 'internal' };
+}

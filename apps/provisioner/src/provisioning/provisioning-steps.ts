@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
+import {
+  buildThenDeployPipeline,
+  kubernetesScenario,
+  kubernetesStage,
+  NCP_CLIENTS,
+  NcpClients,
+  NksClusterRef,
+} from '@klepaas/ncp';
+import type { Project, ProjectNcpIds } from '../projects/project';
+import { DEPLOY_BRANCH, MANIFEST_PATH, SCENARIO_NAME, STAGE_NAME } from '../projects/project-names';
+import { ProjectsRepository } from '../projects/projects.repository';
+import { BuildEnvironmentResolver } from './build-environment';
+
+export type ProvisioningStepName = 'sourcecommit' | 'sourcebuild' | 'sourcedeploy' | 'sourcepipeline';
+
+export interface ProvisioningStep {
+  name: ProvisioningStepName;
+  /** Ensures the step's resources exist, storing each id as soon as it is known. */
+  run(project: Project): Promise<void>;
+}
+
+/**
+ * The four NCP steps of a registration, in order. Each skips what the project already holds
+ * an id for, and uses NCP's "ensure" semantics for the rest (find by name, create when missing),
+ * so a retry after a partial failure completes only what is missing and creates nothing twice.
+ */
+@Injectable()
+export class ProvisioningSteps {
+  constructor(
+    @Inject(KLEPAAS_CONFIG) private readonly config: KlepaasConfig,
+    @Inject(NCP_CLIENTS) private readonly ncp: NcpClients,
+    private readonly projects: ProjectsRepository,
+    private readonly buildEnvironment: BuildEnvironmentResolver,
+  ) {}
+
+  all(): ProvisioningStep[] {
+    return [
+      { name: 'sourcecommit', run: (p) => this.sourceCommit(p) },
+      { name: 'sourcebuild', run: (p) => this.sourceBuild(p) },
+      { name: 'sourcedeploy', run: (p) => this.sourceDeploy(p) },
+      { name: 'sourcepipeline', run: (p) => this.sourcePipeline(p) },
+    ];
+  }
+
+  private async sourceCommit(project: Project): Promise<void> {
+    await this.ensure(project, 'sourceCommitRepositoryId', () =>
+      this.ncp.sourceCommit.ensureRepository(project.names.sourceCommitRepository, {
+        description: `K-Le-PaaS mirror of github.com/${project.owner}/${project.repo}`,
+      }),
+    );
+  }
+
+  private async sourceBuild(project: Project): Promise<void> {
+    const registry = this.config.ncp.registry.name;
+    if (!registry) throw new Error('no container registry is configured (KLEPAAS_NCP_CONTAINER_REGISTRY_NAME or _URL)');
+    const env = await this.buildEnvironment.environment();
+    await this.ensure(project, 'sourceBuildProjectId', () =>
+      this.ncp.sourceBuild.ensureBuildProject({
+        name: project.names.sourceBuildProject,
+        description: `K-Le-PaaS build of ${project.owner}/${project.repo}`,
+        source: {
+          type: 'SourceCommit',
+          config: { repository: project.names.sourceCommitRepository, branch: DEPLOY_BRANCH },
+        },
+        env,
+        cmd: {
+          pre: [],
+          build: [],
+          post: [],
+          // The tag is set on the project before each build (ncp-api.md 4.5).
+          dockerbuild: {
+            use: true,
+            dockerfile: 'Dockerfile',
+            registry,
+            image: project.names.imageName,
+            tag: 'latest',
+            latest: false,
+          },
+        },
+      }),
+    );
+  }
+
+  private async sourceDeploy(project: Project): Promise<void> {
+    const projectId = await this.ensure(project, 'sourceDeployProjectId', () =>
+      this.ncp.sourceDeploy.ensureDeployProject(project.names.sourceDeployProject),
+    );
+    const stageId = await this.ensure(project, 'sourceDeployStageId', () =>
+      this.ncp.sourceDeploy.ensureStage(projectId, kubernetesStage(STAGE_NAME, this.cluster())),
+    );
+    await this.ensure(project, 'sourceDeployScenarioId', () =>
+      this.ncp.sourceDeploy.ensureScenario(
+        projectId,
+        stageId,
+        kubernetesScenario({
+          name: SCENARIO_NAME,
+          repository: project.names.sourceCommitRepository,
+          branch: DEPLOY_BRANCH,
+          paths: [MANIFEST_PATH],
+          strategy: 'rolling',
+        }),
+      ),
+    );
+  }
+
+  private async sourcePipeline(project: Project): Promise<void> {
+    const { sourceBuildProjectId, sourceDeployProjectId, sourceDeployStageId, sourceDeployScenarioId } = project.ncp;
+    await this.ensure(project, 'sourcePipelineId', () =>
+      this.ncp.sourcePipeline.ensurePipeline(
+        buildThenDeployPipeline({
+          name: project.names.sourcePipeline,
+          description: `K-Le-PaaS: build then deploy ${project.owner}/${project.repo}`,
+          buildProjectId: Number(sourceBuildProjectId),
+          deployProjectId: Number(sourceDeployProjectId),
+          stageId: Number(sourceDeployStageId),
+          scenarioId: Number(sourceDeployScenarioId),
+        }),
+      ),
+    );
+  }
+
+  /** The cluster as configured: by number when KLEPAAS_NCP_NKS_CLUSTER_NO is set (ncp-api.md 5.2). */
+  private cluster(): NksClusterRef {
+    const { clusterId, clusterNo } = this.config.ncp.nks;
+    if (clusterNo !== undefined) return { clusterNo };
+    if (!clusterId) throw new Error('no NKS cluster is configured (KLEPAAS_NCP_NKS_CLUSTER_ID or _NO)');
+    return { clusterUuid: clusterId };
+  }
+
+  /** Runs `create` only when the project has no id for `key` yet, and stores the id at once. */
+  private async ensure(project: Project, key: keyof ProjectNcpIds, create: () => Promise<number>): Promise<number> {
+    const known = project.ncp[key];
+    if (known) return Number(known);
+    const id = await create();
+    await this.projects.setNcpId(project.id, key, String(id));
+    project.ncp[key] = String(id);
+    return id;
+  }
+}

@@ -1,0 +1,171 @@
+import type { KeyObject } from 'node:crypto';
+import { createAppJwt, readAppPrivateKey } from './app-jwt';
+import {
+  createDeployment,
+  createDeploymentStatus,
+  type CreateDeploymentInput,
+  type CreateDeploymentStatusInput,
+} from './deployments';
+import { GithubError, isGithubError, nullIfNotFound, type GithubCall } from './errors';
+import { GithubHttp } from './http';
+import { createInstallationToken, getRepositoryInstallation, type RepositoryInstallation } from './installations';
+import { pullRequestsForCommit, type GithubPullRequest } from './pulls';
+import { getRepository, type GithubRepository } from './repositories';
+import { InstallationTokenCache } from './token-cache';
+
+export interface GithubClientOptions {
+  /** KLEPAAS_GITHUB_API_URL: https://api.github.com, https://<ghe>/api/v3, or the sandbox's /github/api. */
+  apiUrl: string;
+  /** KLEPAAS_GITHUB_APP_ID (with the key: act as the App). */
+  appId?: string;
+  /** KLEPAAS_GITHUB_APP_PRIVATE_KEY, PEM (`\n` escapes accepted). */
+  appPrivateKey?: string;
+  /** KLEPAAS_GITHUB_TOKEN: used when no App is configured, or for calls without an installation. */
+  token?: string;
+  /** Per request (each attempt), default 10 000. */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+/**
+ * The GitHub REST calls the services make. As an App: the App JWT finds installations and buys
+ * installation tokens, which do the repository calls. Without an App: the configured token does
+ * everything it can. Credentials live in private fields, so logging the client shows none.
+ */
+export class GithubClient {
+  readonly usesApp: boolean;
+  readonly #http: GithubHttp;
+  readonly #appId?: string;
+  readonly #appKey?: KeyObject;
+  readonly #token?: string;
+  readonly #tokens: InstallationTokenCache;
+
+  constructor(options: GithubClientOptions) {
+    // Half an App is a configuration mistake to report at start, not to paper over with the token.
+    if (Boolean(options.appId) !== Boolean(options.appPrivateKey))
+      throw new TypeError(
+        `GitHub App configuration is incomplete: ${options.appId ? 'KLEPAAS_GITHUB_APP_PRIVATE_KEY' : 'KLEPAAS_GITHUB_APP_ID'} is missing`,
+      );
+    this.usesApp = Boolean(options.appId && options.appPrivateKey);
+    if (this.usesApp) {
+      this.#appId = options.appId;
+      this.#appKey = readAppPrivateKey(options.appPrivateKey as string);
+    }
+    this.#token = options.token || undefined;
+    this.#http = new GithubHttp({ apiUrl: options.apiUrl, timeoutMs: options.timeoutMs, userAgent: options.userAgent });
+    this.#tokens = new InstallationTokenCache((id) =>
+      createInstallationToken(
+        this.#http,
+        this.#appJwt({ method: 'POST', path: '/app/installations/{id}/access_tokens' }),
+        id,
+      ),
+    );
+  }
+
+  /**
+   * The bearer token for calls on a repository of `installationId`: as an App, that
+   * installation's token (cached, refreshed 5 minutes before expiry, one exchange for concurrent
+   * callers); otherwise, or for `null`, the configured token. 'no-credentials' when there is none.
+   */
+  async tokenFor(installationId: number | null): Promise<string> {
+    return this.#credential(installationId, {
+      method: 'POST',
+      path: installationId === null ? '(configured token)' : `/app/installations/${installationId}/access_tokens`,
+    });
+  }
+
+  /** Which installation of our App covers owner/repo; null when none does (404). Needs the App. */
+  async findRepositoryInstallation(owner: string, repo: string): Promise<RepositoryInstallation | null> {
+    const jwt = this.#appJwt({ method: 'GET', path: '/repos/{owner}/{repo}/installation' });
+    return nullIfNotFound(getRepositoryInstallation(this.#http, jwt, owner, repo));
+  }
+
+  /** The repository, or null when it does not exist or the credential cannot see it (404). */
+  async getRepository(owner: string, repo: string, installationId: number | null): Promise<GithubRepository | null> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}' };
+    return nullIfNotFound(this.#as(installationId, call, (token) => getRepository(this.#http, token, owner, repo)));
+  }
+
+  /** The pull requests `sha` is the merge commit or the head of. */
+  async pullRequestsForCommit(
+    owner: string,
+    repo: string,
+    sha: string,
+    installationId: number | null,
+  ): Promise<GithubPullRequest[]> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/commits/{sha}/pulls' };
+    return this.#as(installationId, call, (token) => pullRequestsForCommit(this.#http, token, owner, repo, sha));
+  }
+
+  /** A GitHub deployment of `ref` (auto_merge false, required_contexts []). */
+  async createDeployment(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    input: CreateDeploymentInput,
+  ): Promise<{ id: number }> {
+    const call = { method: 'POST', path: '/repos/{owner}/{repo}/deployments' };
+    return this.#as(installationId, call, (token) => createDeployment(this.#http, token, owner, repo, input));
+  }
+
+  /** Adds a status to a deployment (GitHub marks earlier deployments of the environment inactive on success). */
+  async createDeploymentStatus(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    deploymentId: number,
+    input: CreateDeploymentStatusInput,
+  ): Promise<void> {
+    const call = { method: 'POST', path: '/repos/{owner}/{repo}/deployments/{id}/statuses' };
+    return this.#as(installationId, call, (token) =>
+      createDeploymentStatus(this.#http, token, owner, repo, deploymentId, input),
+    );
+  }
+
+  /** Closes the pooled connections and forgets cached tokens. */
+  async close(): Promise<void> {
+    this.#tokens.clear();
+    await this.#http.close();
+  }
+
+  /**
+   * Runs a call with the right token. When GitHub refuses an installation token (revoked, the
+   * installation suspended), the cached copy is dropped so the next call exchanges a new one.
+   */
+  async #as<T>(installationId: number | null, call: GithubCall, work: (token: string) => Promise<T>): Promise<T> {
+    const token = await this.#credential(installationId, call);
+    try {
+      return await work(token);
+    } catch (error) {
+      if (this.#installationTokens(installationId) && isGithubError(error) && error.code === 'unauthorized')
+        this.#tokens.forget(installationId, token);
+      throw error;
+    }
+  }
+
+  async #credential(installationId: number | null, call: GithubCall): Promise<string> {
+    if (this.#installationTokens(installationId)) return this.#tokens.get(installationId);
+    if (this.#token) return this.#token;
+    throw noCredentials(
+      call,
+      this.usesApp
+        ? 'no installation id was given and KLEPAAS_GITHUB_TOKEN is not set'
+        : 'neither a GitHub App (KLEPAAS_GITHUB_APP_ID, KLEPAAS_GITHUB_APP_PRIVATE_KEY) nor KLEPAAS_GITHUB_TOKEN is configured',
+    );
+  }
+
+  #installationTokens(installationId: number | null): installationId is number {
+    return this.usesApp && installationId !== null;
+  }
+
+  /** A fresh JWT per use: signing costs about a millisecond, and a fresh one never expires mid-call. */
+  #appJwt(call: GithubCall): string {
+    if (!this.#appId || !this.#appKey)
+      throw noCredentials(call, 'this call needs a GitHub App (KLEPAAS_GITHUB_APP_ID, KLEPAAS_GITHUB_APP_PRIVATE_KEY)');
+    return createAppJwt(this.#appId, this.#appKey);
+  }
+}
+
+function noCredentials(call: GithubCall, message: string): GithubError {
+  return new GithubError({ code: 'no-credentials', status: 0, message, call });
+}

@@ -1,0 +1,11 @@
+// The GitHub REST client the services use (github.com, GitHub Enterprise or the sandbox).
+// docs/github.md lists every call, the two ways to authenticate, caching and errors.
+export * from './github.client';
+export * from './errors';
+export * from './app-jwt';
+export * from './names';
+export type { GithubRepository } from './repositories';
+export type { GithubPullRequest } from './pulls';
+export type { RepositoryInstallation } from './installations';
+export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
+export { GITHUB_API_VERSION } from './http';

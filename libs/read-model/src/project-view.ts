@@ -1,0 +1,65 @@
+/** A project as dashboards read it (interfaces.md, "Shapes": fields may be added, not renamed). */
+export interface ProjectView {
+  id: string;
+  owner: string;
+  repo: string;
+  githubRepositoryId: number;
+  branch: string;
+  status: 'provisioning' | 'ready' | 'failed' | 'deleting' | 'deleted';
+  reason?: string;
+  autoDeploy: boolean;
+  mergeOnly: boolean;
+  paths: string[];
+  replicas: number;
+  containerPort: number;
+  installationId?: number;
+  namespace: string | null;
+  ncp: {
+    sourceCommitRepository: string | null;
+    sourceBuildProjectId: string | null;
+    sourceDeployProjectId: string | null;
+    sourceDeployStageId: string | null;
+    sourceDeployScenarioId: string | null;
+    sourcePipelineId: string | null;
+  };
+  lastRun?: unknown;
+  currentDeployment?: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const EMPTY_NCP_IDS: ProjectView['ncp'] = {
+  sourceCommitRepository: null,
+  sourceBuildProjectId: null,
+  sourceDeployProjectId: null,
+  sourceDeployStageId: null,
+  sourceDeployScenarioId: null,
+  sourcePipelineId: null,
+};
+
+export function toProjectView(r: Record<string, any>): ProjectView {
+  const reason = r.status === 'failed' ? r.reason : (r.auto_deploy_reason ?? r.reason);
+  return {
+    id: r.id,
+    owner: r.owner,
+    repo: r.repo,
+    githubRepositoryId: Number(r.github_repository_id),
+    branch: r.branch,
+    status: r.status,
+    ...(reason ? { reason } : {}),
+    autoDeploy: r.auto_deploy,
+    mergeOnly: r.merge_only,
+    paths: r.paths ?? [],
+    replicas: r.replicas,
+    containerPort: r.container_port,
+    ...(r.installation_id !== null && r.installation_id !== undefined
+      ? { installationId: Number(r.installation_id) }
+      : {}),
+    namespace: r.namespace ?? null,
+    ncp: { ...EMPTY_NCP_IDS, ...(r.ncp ?? {}) },
+    ...(r.last_run ? { lastRun: r.last_run } : {}),
+    ...(r.current_deployment ? { currentDeployment: r.current_deployment } : {}),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
