@@ -13,6 +13,7 @@ import { ServiceQueues } from './topology';
 export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof ServiceQueues], readonly EventName[]>> =
   {
     [ServiceQueues.history]: EVENT_NAMES,
+    [ServiceQueues.mirror]: [Events.MirrorRequested.name],
     [ServiceQueues.provisioner]: [
       Events.ProjectRegistrationRequested.name,
       Events.ProjectSettingsChangeRequested.name,
