@@ -1,26 +1,78 @@
+import { join } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule, KlepaasConfig } from '@klepaas/config';
-import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
+import { GithubClient } from '@klepaas/github';
+import { BrokerConnection, EventPublisher, MessagingModule } from '@klepaas/messaging';
+import { SourceCommitClient } from '@klepaas/ncp';
 import { ObservabilityModule } from '@klepaas/observability';
-import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
+import { GithubCredentials } from './credentials/github-credentials';
+import { SourceCommitRemotes } from './credentials/sourcecommit-remotes';
+import { OutcomePublisher } from './events/outcome-publisher';
+import { GitCli } from './git/git-cli';
+import { JobWorkspace } from './git/job-workspace';
+import { MirrorCache } from './git/mirror-cache';
+import { RepositoryLocks } from './git/repository-lock';
+import { MirrorJob } from './job/mirror-job';
+import { MirrorController } from './mirror.controller';
+import { MirrorOptions, mirrorSettings } from './mirror-settings';
 
-/** The mirror: health, metrics and its connections; its work arrives with its issue. */
+/**
+ * The mirror: a stateless worker on its queue. No database (it owns no table; its work is
+ * idempotent instead), so neither the persistence module nor a database readiness check.
+ */
 @Module({})
 export class MirrorModule {
-  static forRoot(config: KlepaasConfig, logger: Logger): DynamicModule {
+  static forRoot(config: KlepaasConfig, logger: Logger, options: MirrorOptions = {}): DynamicModule {
+    const settings = mirrorSettings(config, options);
+    const jobsRoot = join(settings.cacheDir, 'jobs');
     return {
       module: MirrorModule,
       imports: [
         ConfigModule.forRoot(config),
-        ObservabilityModule.forRoot({ logger, readinessChecks: [DatabaseReadiness, BrokerConnection] }),
-        PersistenceModule.forRoot({ databaseUrl: config.databaseUrl }),
+        ObservabilityModule.forRoot({ logger, readinessChecks: [BrokerConnection] }),
         MessagingModule.forRoot({
           rabbitmqUrl: config.rabbitmqUrl,
           databaseUrl: config.databaseUrl,
           retryDelaysMs: config.retryDelaysMs,
-          publishes: false,
+          publishes: false, // no outbox: the answer is published directly, see OutcomePublisher
         }),
+      ],
+      controllers: [MirrorController],
+      providers: [
+        { provide: GitCli, useFactory: () => new GitCli() },
+        {
+          provide: MirrorCache,
+          useFactory: (git: GitCli) => new MirrorCache(git, settings.cacheDir, new RepositoryLocks()),
+          inject: [GitCli],
+        },
+        { provide: GithubCredentials, useFactory: () => new GithubCredentials(new GithubClient(settings.github)) },
+        {
+          provide: SourceCommitRemotes,
+          useFactory: () =>
+            new SourceCommitRemotes(new SourceCommitClient(settings.sourceCommitApi), settings.sourceCommitGit),
+        },
+        {
+          provide: MirrorJob,
+          useFactory: async (git: GitCli, cache: MirrorCache, github: GithubCredentials, sc: SourceCommitRemotes) => {
+            await JobWorkspace.sweep(jobsRoot); // scratch directories a crashed process left behind
+            return new MirrorJob({
+              git,
+              cache,
+              jobsRoot,
+              githubGitUrl: settings.githubGitUrl,
+              github,
+              sourceCommit: sc,
+            });
+          },
+          inject: [GitCli, MirrorCache, GithubCredentials, SourceCommitRemotes],
+        },
+        { provide: EventPublisher, useFactory: () => new EventPublisher({ url: config.rabbitmqUrl }) },
+        {
+          provide: OutcomePublisher,
+          useFactory: (broker: BrokerConnection, publisher: EventPublisher) => new OutcomePublisher(broker, publisher),
+          inject: [BrokerConnection, EventPublisher],
+        },
       ],
     };
   }

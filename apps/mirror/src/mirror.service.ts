@@ -1,8 +1,16 @@
+import { ServiceQueues } from '@klepaas/contracts';
 import type { ServiceDefinition } from '@klepaas/bootstrap';
 import { MirrorModule } from './mirror.module';
+import type { MirrorOptions } from './mirror-settings';
 
-export const mirrorService: ServiceDefinition = {
-  name: 'mirror',
-  module: (config, logger) => MirrorModule.forRoot(config, logger),
-  usesDatabase: true,
-};
+/** The mirror as an app: its queue, no database. Tests make one with their own cache directory. */
+export function createMirrorService(options: MirrorOptions = {}): ServiceDefinition {
+  return {
+    name: 'mirror',
+    module: (config, logger) => MirrorModule.forRoot(config, logger, options),
+    usesDatabase: false,
+    consumesQueue: ServiceQueues.mirror,
+  };
+}
+
+export const mirrorService = createMirrorService();

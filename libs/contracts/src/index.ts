@@ -32,3 +32,4 @@ export * from './events/run/deploy-started';
 export * from './events/run/deploy-succeeded';
 export * from './events/run/deploy-failed';
 export * from './events/run/run-completed';
+export * from './conventions';

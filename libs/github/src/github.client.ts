@@ -9,6 +9,7 @@ import {
 import { GithubError, isGithubError, nullIfNotFound, type GithubCall } from './errors';
 import { GithubHttp } from './http';
 import { createInstallationToken, getRepositoryInstallation, type RepositoryInstallation } from './installations';
+import { resolveCommit } from './commits';
 import { pullRequestsForCommit, type GithubPullRequest } from './pulls';
 import { getRepository, type GithubRepository } from './repositories';
 import { InstallationTokenCache } from './token-cache';
@@ -84,6 +85,24 @@ export class GithubClient {
   async getRepository(owner: string, repo: string, installationId: number | null): Promise<GithubRepository | null> {
     const call = { method: 'GET', path: '/repos/{owner}/{repo}' };
     return nullIfNotFound(this.#as(installationId, call, (token) => getRepository(this.#http, token, owner, repo)));
+  }
+
+  /** The commit a branch, tag or sha names; null when there is none (404 or 422). */
+  async resolveCommit(
+    owner: string,
+    repo: string,
+    ref: string,
+    installationId: number | null,
+  ): Promise<{ sha: string; message: string } | null> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/commits/{ref}' };
+    try {
+      return await nullIfNotFound(
+        this.#as(installationId, call, (token) => resolveCommit(this.#http, token, owner, repo, ref)),
+      );
+    } catch (error) {
+      if (error instanceof GithubError && error.status === 422) return null; // GitHub: "No commit found for SHA"
+      throw error;
+    }
   }
 
   /** The pull requests `sha` is the merge commit or the head of. */

@@ -58,10 +58,7 @@ function trimEnd(name: string): string {
   return name.replace(/[^a-z0-9]+$/, '');
 }
 
-/** The branch of the SourceCommit repository the mirror pushes to and NCP builds and deploys. */
-export const DEPLOY_BRANCH = 'klepaas-deploy';
-/** The manifest every project deploys (decision 7: one multi-document file). */
-export const MANIFEST_PATH = 'k8s/deployment.yaml';
+export { DEPLOY_BRANCH, MANIFEST_PATH } from '@klepaas/contracts';
 /** Fixed within the project's own SourceDeploy project, so no collision is possible. */
 export const STAGE_NAME = 'nks';
 export const SCENARIO_NAME = 'rolling';

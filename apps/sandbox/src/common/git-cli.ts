@@ -68,6 +68,11 @@ export class GitCli {
   }
 
   /** A file's bytes at a commit, or undefined when there is no such file. */
+  async commitMessage(gitDir: string, commit: string): Promise<string | undefined> {
+    const result = await this.run(['log', '-1', '--format=%B', commit], gitDir);
+    return result.code === 0 ? result.stdout.toString().trimEnd() : undefined;
+  }
+
   async readFile(gitDir: string, commit: string, path: string): Promise<Buffer | undefined> {
     const clean = path.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
     if (!clean || clean.split('/').includes('..')) return undefined;

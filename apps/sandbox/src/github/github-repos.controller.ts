@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
+import { Controller, Get, Param, Req, UnprocessableEntityException } from '@nestjs/common';
 import type { Request } from 'express';
+import { GitCli } from '../common/git-cli';
 import { SandboxContext } from '../common/sandbox-context';
 import { GithubRepoAccess } from './github-repo-access';
 import { githubNotFound } from './github-error';
@@ -13,11 +14,27 @@ export class GithubReposController {
     private readonly access: GithubRepoAccess,
     private readonly store: GithubStore,
     private readonly context: SandboxContext,
+    private readonly git: GitCli,
   ) {}
 
   @Get()
   repository(@Req() req: Request, @Param('owner') owner: string, @Param('repo') name: string) {
     return repoView(this.access.resolve(req, owner, name), this.context.baseUrl);
+  }
+
+  /** The commit a branch, tag or sha names (GitHub answers 422 when there is none). */
+  @Get('commits/:ref')
+  async commit(
+    @Req() req: Request,
+    @Param('owner') owner: string,
+    @Param('repo') name: string,
+    @Param('ref') ref: string,
+  ) {
+    const repo = this.access.resolve(req, owner, name);
+    const sha = await this.git.resolveRef(repo.gitDir, ref);
+    if (!sha) throw new UnprocessableEntityException({ message: `No commit found for SHA: ${ref}` });
+    const message = (await this.git.commitMessage(repo.gitDir, sha)) ?? '';
+    return { sha, commit: { message }, html_url: `${this.context.baseUrl}/github/${owner}/${name}/commit/${sha}` };
   }
 
   /** Pull requests associated with a commit: those merged as it, or whose head it is. */

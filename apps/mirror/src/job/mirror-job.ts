@@ -1,0 +1,116 @@
+import { Logger } from '@nestjs/common';
+import type { MirrorRequestedPayload } from '@klepaas/contracts';
+import { GithubCredentials } from '../credentials/github-credentials';
+import { SourceCommitRemotes } from '../credentials/sourcecommit-remotes';
+import { basicAuth } from '../git/git-auth';
+import { GitCli } from '../git/git-cli';
+import { JobWorkspace } from '../git/job-workspace';
+import { MirrorCache } from '../git/mirror-cache';
+import { DEFAULT_MANIFEST_LIMITS, MANIFEST_PATH, ManifestLimits, prepareManifest, tagOf } from '../manifest';
+import { Refusal } from '../refusal';
+import { commitMessage } from './commit-message';
+import { checkRequest } from './request-checks';
+
+/** What a finished job reports (MirrorCompleted without the run's ids). */
+export interface MirrorResult {
+  sourceCommit: string;
+  mirroredCommit: string;
+  oldTag: string | null;
+  newTag: string;
+  oldReplicas: number | null;
+  newReplicas: number;
+  manifestCreated: boolean;
+}
+
+export interface MirrorJobDependencies {
+  git: GitCli;
+  cache: MirrorCache;
+  /** Where each job's scratch directory is made (and removed). */
+  jobsRoot: string;
+  /** Base of GitHub git URLs (KLEPAAS_GITHUB_URL): `<base>/<owner>/<repo>.git`. */
+  githubGitUrl: string;
+  github: GithubCredentials;
+  sourceCommit: SourceCommitRemotes;
+  limits?: ManifestLimits;
+}
+
+/**
+ * One mirror job: the pushed commit from GitHub (through the cache), the manifest updated on
+ * top of it as one deterministic commit, force-pushed to the SourceCommit branch. Throws a
+ * Refusal for what retrying cannot mend, anything else for what it might.
+ */
+export class MirrorJob {
+  private readonly log = new Logger(MirrorJob.name);
+  private readonly limits: ManifestLimits;
+
+  constructor(private readonly deps: MirrorJobDependencies) {
+    this.limits = deps.limits ?? DEFAULT_MANIFEST_LIMITS;
+  }
+
+  async run(request: MirrorRequestedPayload): Promise<MirrorResult> {
+    checkRequest(request);
+    const { source, target } = request;
+    const sourceUrl = `${this.deps.githubGitUrl}/${source.owner}/${source.repo}.git`;
+    const [credentials, remote] = await Promise.all([
+      this.deps.github.forInstallation(source.installationId),
+      this.deps.sourceCommit.remoteFor(target.repository),
+    ]);
+    const gitDir = await this.deps.cache.withCommit(sourceUrl, source.commitSha, basicAuth(sourceUrl, credentials));
+    const workspace = await JobWorkspace.create(this.deps.git, this.deps.jobsRoot, gitDir);
+    try {
+      await workspace.verifyCommit(source.commitSha);
+      const existing = await this.readManifest(workspace, source.commitSha);
+      const manifest = prepareManifest(existing?.text ?? null, request, this.limits);
+      const blob = await workspace.writeBlob(manifest.text);
+      const tree = await workspace.treeWith(source.commitSha, MANIFEST_PATH, blob, existing?.mode ?? '100644');
+      const identity = await workspace.identityOf(source.commitSha);
+      const commit = await workspace.commit(tree, source.commitSha, commitMessage(request), identity);
+      try {
+        await workspace.push(remote.url, commit, target.branch, remote.auth);
+      } catch (error) {
+        if (error instanceof Refusal && error.code === 'target_not_found')
+          this.deps.sourceCommit.forget(target.repository);
+        throw error;
+      }
+      await this.deps.cache.rememberPushed(gitDir, target.repository, target.branch, commit);
+      this.log.log(
+        `mirrored ${source.owner}/${source.repo}@${source.commitSha.slice(0, 7)} to ${target.repository}:${target.branch} as ${commit.slice(0, 7)}`,
+      );
+      return {
+        sourceCommit: source.commitSha,
+        mirroredCommit: commit,
+        oldTag: manifest.oldTag,
+        newTag: tagOf(request.image) ?? request.image,
+        oldReplicas: manifest.oldReplicas,
+        newReplicas: request.replicas,
+        manifestCreated: manifest.created,
+      };
+    } finally {
+      await workspace.dispose();
+    }
+  }
+
+  /** The manifest at the commit with its file mode, null when there is none. */
+  private async readManifest(workspace: JobWorkspace, commit: string): Promise<{ text: string; mode: string } | null> {
+    const entry = await workspace.entry(commit, MANIFEST_PATH);
+    if (!entry) {
+      const parent = await workspace.entry(commit, 'k8s');
+      if (parent && parent.type !== 'tree') {
+        throw new Refusal('manifest_unsupported', `k8s is a file, so ${MANIFEST_PATH} cannot be written`);
+      }
+      return null;
+    }
+    // A symlink's target would be read by us but not by SourceDeploy; a directory is no manifest.
+    if (entry.type !== 'blob' || entry.mode === '120000') {
+      throw new Refusal('manifest_unsupported', `${MANIFEST_PATH} is not a regular file`);
+    }
+    const size = await workspace.blobSize(entry.oid);
+    if (size > this.limits.maxBytes) {
+      throw new Refusal(
+        'manifest_too_large',
+        `${MANIFEST_PATH} is ${Math.ceil(size / 1024)} KB; manifests over ${this.limits.maxBytes / 1024} KB are refused`,
+      );
+    }
+    return { text: await workspace.readBlob(entry.oid), mode: entry.mode };
+  }
+}
