@@ -2,11 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuthModule } from '@klepaas/auth';
 import { ConfigModule, KlepaasConfig } from '@klepaas/config';
+import { GithubModule } from '@klepaas/github';
 import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
 import { ReadModel } from '@klepaas/read-model';
-import { GithubClientCloser, githubClientProvider } from './projects/github-client.provider';
 import { GithubLookup } from './projects/github-lookup';
 import { ProjectCommandsService } from './projects/project-commands.service';
 import { ProjectViews } from './projects/project-views';
@@ -17,6 +17,12 @@ import { ParkedController } from './admin/parked.controller';
 import { ParkedMessagesService } from './admin/parked-messages.service';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryViewService } from './deliveries/delivery-view.service';
+import { EventStream } from './events/event-stream';
+import { EventsController } from './events/events.controller';
+import { QueryTokenIntake } from './events/query-token';
+import { RunCommandsService } from './runs/run-commands.service';
+import { RunViews } from './runs/run-views';
+import { RunsController } from './runs/runs.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 
@@ -37,8 +43,9 @@ export class GatewayModule {
           publishes: true,
         }),
         AuthModule.forRoot(config.jwtSecret!),
+        GithubModule.forRoot(config),
       ],
-      controllers: [DeliveriesController, ParkedController, ProjectsController],
+      controllers: [DeliveriesController, ParkedController, ProjectsController, RunsController, EventsController],
       providers: [
         WebhookIntake,
         DeliveryStore,
@@ -46,12 +53,14 @@ export class GatewayModule {
         ReadModel,
         ParkedCollector,
         ParkedMessagesService,
-        githubClientProvider,
-        GithubClientCloser,
         GithubLookup,
         ProjectViews,
         RegisterProjectService,
         ProjectCommandsService,
+        RunViews,
+        RunCommandsService,
+        EventStream,
+        QueryTokenIntake,
       ],
     };
   }

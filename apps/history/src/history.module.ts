@@ -5,8 +5,10 @@ import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
 import { DeliveryProjector } from './projections/delivery.projector';
+import { DeploymentProjector } from './projections/deployment.projector';
 import { ProjectProjector } from './projections/project.projector';
 import { ProjectionController } from './projections/projection.controller';
+import { RunProjector } from './projections/run.projector';
 import { TimelineProjector } from './projections/timeline.projector';
 
 /** The read side: projects every event into the read-model tables it alone writes. */
@@ -27,7 +29,7 @@ export class HistoryModule {
         }),
       ],
       controllers: [ProjectionController],
-      providers: [TimelineProjector, DeliveryProjector, ProjectProjector],
+      providers: [TimelineProjector, DeliveryProjector, ProjectProjector, RunProjector, DeploymentProjector],
     };
   }
 }

@@ -45,7 +45,7 @@ export async function createService(
       url: config.rabbitmqUrl,
       queue: definition.consumesQueue,
       retryDelaysMs: config.retryDelaysMs,
-      prefetch: config.prefetch,
+      prefetch: definition.prefetch ?? config.prefetch,
     });
   }
   await app.listen(config.port, '0.0.0.0');

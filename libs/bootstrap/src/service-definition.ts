@@ -9,6 +9,11 @@ export interface ServiceDefinition {
   usesDatabase: boolean;
   /** The service's durable queue, when it consumes events. */
   consumesQueue?: string;
+  /**
+   * Messages handled at once; KLEPAAS_PREFETCH when unset. 1 keeps the queue's order, for a
+   * service whose decisions depend on the order of events (the runner).
+   */
+  prefetch?: number;
   /** App-specific HTTP setup (body parsers, OpenAPI, CORS) before it listens. */
   configureHttp?: (app: INestApplication, config: KlepaasConfig) => void | Promise<void>;
 }

@@ -9,3 +9,4 @@ export type { GithubPullRequest } from './pulls';
 export type { RepositoryInstallation } from './installations';
 export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
 export { GITHUB_API_VERSION } from './http';
+export * from './github.module';

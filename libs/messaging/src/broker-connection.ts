@@ -42,6 +42,12 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
         this.topologyDeclared = true;
       },
     });
+    // A channel that fails (its setup, a lost connection) is reported, and recreated by the manager;
+    // without a listener the EventEmitter would throw it at the process.
+    this.channel.on('error', (error: Error) => {
+      this.lastError = error.message;
+      this.log.warn(`broker channel: ${error.message}`);
+    });
   }
 
   /** Resolves once queues and bindings exist, so a publish cannot be silently dropped. */

@@ -64,6 +64,10 @@ export class EventConsumerServer extends ServerRMQ {
 
   /** Runs on every (re)connect: our queues first, then Nest's own setup and consume. */
   override async setupChannel(channel: Channel, callback: Function): Promise<void> {
+    // Nest's channel wrapper has no error listener of its own: report instead of crashing.
+    if (this.channel && this.channel.listenerCount('error') === 0) {
+      this.channel.on('error', (error: Error) => this.log.warn(`consumer channel: ${error.message}`));
+    }
     await assertServiceQueue(channel, this.consumer.queue, this.consumer.retryDelaysMs);
     this.currentChannel = channel;
     if (this.draining) return;

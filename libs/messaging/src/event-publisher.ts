@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ClientRMQ, RmqRecord } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { EVENTS_EXCHANGE, EventEnvelope } from '@klepaas/contracts';
@@ -16,6 +16,7 @@ export interface EventPublisherOptions {
  */
 @Injectable()
 export class EventPublisher implements OnModuleDestroy {
+  private readonly log = new Logger(EventPublisher.name);
   private readonly client: ClientRMQ;
   private readonly timeoutMs: number;
 
@@ -40,6 +41,7 @@ export class EventPublisher implements OnModuleDestroy {
       type: envelope.type,
       timestamp: Date.parse(envelope.occurredAt),
     });
+    this.reportChannelErrors();
     try {
       await withTimeout(
         lastValueFrom(this.client.emit(envelope.type, record), { defaultValue: undefined }),
@@ -50,6 +52,17 @@ export class EventPublisher implements OnModuleDestroy {
       // The client rejects with an Error or a bare string ("Connection lost. Trying to reconnect...").
       throw error instanceof Error ? error : new Error(String(error));
     }
+  }
+
+  /** Nest's channel wrapper has no error listener of its own: report instead of crashing. */
+  private reportChannelErrors(): void {
+    const channel = (
+      this.client as unknown as {
+        channel?: { listenerCount(e: string): number; on(e: string, f: (error: Error) => void): void };
+      }
+    ).channel;
+    if (channel && channel.listenerCount('error') === 0)
+      channel.on('error', (error) => this.log.warn(`publisher channel: ${error.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MetricsService, withTimeout } from '@klepaas/observability';
-import { OutboxStore, outboxChannelOf } from '@klepaas/persistence';
+import { NotificationListener, OutboxStore, outboxChannelOf } from '@klepaas/persistence';
 import { BrokerConnection } from './broker-connection';
 import { EventPublisher } from './event-publisher';
 
@@ -23,7 +22,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private pending = false;
-  private listener?: Client;
+  private listener?: NotificationListener;
   private failures = 0;
 
   constructor(
@@ -37,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.running = true;
-    void this.listen();
+    this.listener = new NotificationListener(this.databaseUrl, outboxChannelOf(this.outbox.table), () => this.wake());
     this.loop = this.run();
   }
 
@@ -46,7 +45,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.wake();
     // A publish in progress ends within the confirm timeout; do not wait on it for ever.
     await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 
   /** Asks for a pass now (a commit just appended rows). */
@@ -110,28 +109,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         done();
       };
     });
-  }
-
-  /** LISTEN on a connection of its own; reconnects after a database outage. */
-  private async listen(): Promise<void> {
-    while (this.running) {
-      const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5000 });
-      client.on('error', () => undefined); // a lost connection ends the wait below instead of crashing
-      try {
-        await client.connect();
-        client.on('notification', () => this.wake());
-        await client.query(`LISTEN ${outboxChannelOf(this.outbox.table)}`);
-        this.listener = client;
-        this.wake(); // rows may have been appended while we were not listening
-        await new Promise<void>((resolve) => {
-          client.once('error', () => resolve());
-          client.once('end', () => resolve());
-        });
-      } catch {
-        // the poll covers the gap; try again shortly
-      }
-      await client.end().catch(() => undefined);
-      if (this.running) await new Promise((r) => setTimeout(r, 1000));
-    }
   }
 }

@@ -4,3 +4,4 @@ export * from './inbox.store';
 export * from './database.readiness';
 export * from './persistence.module';
 export { MIGRATIONS } from './migrations';
+export * from './notification-listener';

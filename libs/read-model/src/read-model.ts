@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveryOutcomeQueries } from './delivery-outcomes';
+import { DeploymentQueries } from './deployments';
 import { ProjectQueries } from './projects';
+import { RunQueries } from './runs';
 import { TimelineQueries } from './timeline';
 
 /**
@@ -13,10 +15,14 @@ export class ReadModel {
   readonly deliveries: DeliveryOutcomeQueries;
   readonly timeline: TimelineQueries;
   readonly projects: ProjectQueries;
+  readonly runs: RunQueries;
+  readonly deployments: DeploymentQueries;
 
   constructor(dataSource: DataSource) {
     this.deliveries = new DeliveryOutcomeQueries(dataSource.manager);
     this.timeline = new TimelineQueries(dataSource.manager);
     this.projects = new ProjectQueries(dataSource.manager);
+    this.runs = new RunQueries(dataSource.manager);
+    this.deployments = new DeploymentQueries(dataSource.manager);
   }
 }

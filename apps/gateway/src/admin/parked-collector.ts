@@ -35,6 +35,7 @@ export class ParkedCollector implements OnApplicationBootstrap, OnModuleDestroy 
         }
       },
     });
+    this.channel.on('error', (error: Error) => this.log.warn(`parked-message collector channel: ${error.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,7 +1,5 @@
 import { BadGatewayException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { GithubClient, GithubError, GithubRepository } from '@klepaas/github';
-
-export const GITHUB_CLIENT = Symbol('GITHUB_CLIENT');
+import { GITHUB_CLIENT, GithubClient, GithubError, GithubRepository } from '@klepaas/github';
 
 /**
  * What GitHub says of a repository before it may be registered: which installation of our App

@@ -3,7 +3,9 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { EVENT_NAMES, EventEnvelope } from '@klepaas/contracts';
 import { InboxStore } from '@klepaas/persistence';
 import { DeliveryProjector } from './delivery.projector';
+import { DeploymentProjector } from './deployment.projector';
 import { ProjectProjector } from './project.projector';
+import { RunProjector } from './run.projector';
 import { TimelineProjector } from './timeline.projector';
 
 /**
@@ -19,6 +21,8 @@ export class ProjectionController {
     private readonly timeline: TimelineProjector,
     private readonly deliveries: DeliveryProjector,
     private readonly projects: ProjectProjector,
+    private readonly runs: RunProjector,
+    private readonly deployments: DeploymentProjector,
   ) {}
 
   @EventPattern(EVENT_NAMES)
@@ -27,6 +31,9 @@ export class ProjectionController {
       await this.timeline.apply(manager, envelope);
       await this.deliveries.apply(manager, envelope);
       await this.projects.apply(manager, envelope);
+      // Runs before deployments: a deployment is made from its run.
+      await this.runs.apply(manager, envelope);
+      await this.deployments.apply(manager, envelope);
     });
     if (!outcome.applied) this.log.debug(`${envelope.type} ${envelope.id} already projected`);
   }

@@ -1,0 +1,33 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { KlepaasConfig } from '@klepaas/config';
+import { GithubClient } from './github.client';
+
+/** Injection token for the GitHub client of this process. */
+export const GITHUB_CLIENT = Symbol('GITHUB_CLIENT');
+
+class GithubClientCloser implements OnApplicationShutdown {
+  constructor(@Inject(GITHUB_CLIENT) private readonly github: GithubClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.github.close();
+  }
+}
+
+/** The client built from the app's configuration (the App, or the plain token), closed at shutdown. */
+@Global()
+@Module({})
+export class GithubModule {
+  static forRoot(config: KlepaasConfig): DynamicModule {
+    const client = {
+      provide: GITHUB_CLIENT,
+      useFactory: () =>
+        new GithubClient({
+          apiUrl: config.github.apiUrl,
+          appId: config.github.appId,
+          appPrivateKey: config.github.appPrivateKey,
+          token: config.github.token,
+        }),
+    };
+    return { module: GithubModule, providers: [client, GithubClientCloser], exports: [GITHUB_CLIENT] };
+  }
+}
