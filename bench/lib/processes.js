@@ -1,5 +1,6 @@
 // Child processes for benchmarks: start, wait until an HTTP path answers, sample peak RSS, stop.
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const net = require('node:net');
 
 function freePort() {
@@ -11,27 +12,53 @@ function freePort() {
   });
 }
 
-function start(script, args, env) {
-  const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+/** Resident set size of a process now, in kB (0 when it has gone). */
+function rssKb(pid) {
+  try {
+    // A plain read: spawning `cat` five times a second per child would load the machine being measured.
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0; // exited
+  }
+}
+
+/**
+ * Starts `node script args` with `env` added to this process's environment. Its output goes to
+ * `options.log` (a file, for the benchmarks that start many services) or, by default, stdout is
+ * dropped and stderr shown. `peakRssKb` follows the child's RSS (sampled every 200 ms);
+ * `resetPeak()` starts a new window (e.g. just before the load).
+ */
+function start(script, args, env, options = {}) {
+  let stdio = ['ignore', 'ignore', 'inherit'];
+  let logFd;
+  if (options.log) {
+    logFd = fs.openSync(options.log, 'a');
+    stdio = ['ignore', logFd, logFd];
+  }
+  const childEnv = { ...process.env, ...env };
+  for (const name of options.unset ?? []) delete childEnv[name];
+  const child = spawn(process.execPath, [script, ...args], { env: childEnv, stdio, cwd: options.cwd });
+  if (logFd !== undefined) fs.closeSync(logFd); // the child has its own copy
+  child.log = options.log;
   child.peakRssKb = 0;
-  child.sampler = setInterval(() => {
-    try {
-      const status = execFileSync('cat', [`/proc/${child.pid}/status`]).toString();
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      child.peakRssKb = Math.max(child.peakRssKb, rss);
-    } catch {
-      /* exited */
-    }
-  }, 200);
+  const sample = () => {
+    child.peakRssKb = Math.max(child.peakRssKb, rssKb(child.pid));
+  };
+  child.sampler = setInterval(sample, 200);
+  child.resetPeak = () => {
+    child.peakRssKb = 0;
+    sample();
+  };
+  child.rssKb = () => rssKb(child.pid);
   return child;
 }
 
-async function waitForHttp(url, timeoutMs = 30_000) {
+async function waitForHttp(url, timeoutMs = 30_000, child) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (child && child.exitCode !== null)
+      throw new Error(`${url}: the process exited (${child.exitCode}) before it answered`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -46,18 +73,22 @@ async function waitForHttp(url, timeoutMs = 30_000) {
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid) {
   try {
-    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
   } catch {
     return NaN;
   }
 }
 
-async function stop(child) {
+/** SIGTERM, and SIGKILL if it is still there after `graceMs`. */
+async function stop(child, graceMs = 20_000) {
   clearInterval(child.sampler);
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
-module.exports = { freePort, start, waitForHttp, stop, cpuSeconds };
+module.exports = { freePort, start, waitForHttp, stop, cpuSeconds, rssKb };

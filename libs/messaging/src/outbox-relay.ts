@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MetricsService, withTimeout } from '@klepaas/observability';
-import { NotificationListener, OutboxStore, outboxChannelOf } from '@klepaas/persistence';
+import { NotificationListener, OutboxStore, outboxChannelOf, WakeableSleep } from '@klepaas/persistence';
 import { BrokerConnection } from './broker-connection';
 import { EventPublisher } from './event-publisher';
 
@@ -20,8 +20,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(OutboxRelay.name);
   private running = false;
   private loop?: Promise<void>;
-  private wakeUp?: () => void;
-  private pending = false;
+  private readonly pause = new WakeableSleep();
   private listener?: NotificationListener;
   private failures = 0;
 
@@ -50,8 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Asks for a pass now (a commit just appended rows). */
   wake(): void {
-    this.pending = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -93,21 +91,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private idle(ms: number): Promise<void> {
-    if (this.pending || !this.running) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        this.pending = false;
-        done();
-      };
-    });
+    return this.running ? this.pause.sleep(ms) : Promise.resolve();
   }
 }

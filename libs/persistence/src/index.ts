@@ -5,3 +5,4 @@ export * from './database.readiness';
 export * from './persistence.module';
 export { MIGRATIONS } from './migrations';
 export * from './notification-listener';
+export * from './wakeable-sleep';

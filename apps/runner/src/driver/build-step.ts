@@ -84,13 +84,14 @@ export class BuildStep {
       }
     }
     const now = new Date();
+    const firstLook = await this.delay({ ...run, polls: 0 }, 0);
     return this.ctx.dataSource.transaction(async (manager) => {
       const started = { ...run, buildId };
       const ok = await this.ctx.runs.update(manager, run, {
         buildId,
         stepStartedAt: now,
         stepDeadlineAt: new Date(now.getTime() + STEP_TIMEOUTS_MS.build),
-        nextPollAt: new Date(now.getTime() + (await this.delay({ ...run, polls: 0 }, 0))),
+        nextPollAt: new Date(now.getTime() + firstLook),
         polls: 0,
       });
       if (!ok) return;
@@ -153,7 +154,7 @@ export class BuildStep {
 
   private async reschedule(run: Run): Promise<unknown> {
     const elapsed = Date.now() - run.stepStartedAt!.getTime();
-    const delay = await this.delay(run, elapsed);
+    const delay = await this.delay({ ...run, polls: run.polls + 1 }, elapsed);
     return this.ctx.dataSource.transaction((m) =>
       this.ctx.runs.update(m, run, { nextPollAt: new Date(Date.now() + delay), polls: run.polls + 1 }),
     );
@@ -162,7 +163,7 @@ export class BuildStep {
   private async delay(run: Run, elapsedMs: number): Promise<number> {
     const recent = await this.ctx.runs.recentDurations(run.projectId);
     const expected = expectedDuration(recent.buildMs, DEFAULT_DURATIONS_MS.build);
-    return nextPollDelay(elapsedMs, expected, Math.max(0, run.polls - 3), run.polls);
+    return nextPollDelay(elapsedMs, expected, run.polls);
   }
 
   private async imageExists(name: string, tag: string): Promise<boolean> {

@@ -66,12 +66,13 @@ export class DeployStep {
     }
     const now = new Date();
     const started = { ...run, deployHistoryId: historyId };
+    const firstLook = await this.delay({ ...run, polls: 0 }, 0);
     return this.ctx.dataSource.transaction(async (manager) => {
       const ok = await this.ctx.runs.update(manager, run, {
         deployHistoryId: historyId,
         stepStartedAt: now,
         stepDeadlineAt: new Date(now.getTime() + STEP_TIMEOUTS_MS.deploy),
-        nextPollAt: new Date(now.getTime() + (await this.delay({ ...run, polls: 0 }, 0))),
+        nextPollAt: new Date(now.getTime() + firstLook),
         polls: 0,
       });
       if (!ok) return;
@@ -116,7 +117,7 @@ export class DeployStep {
   }
 
   private async reschedule(run: Run): Promise<unknown> {
-    const delay = await this.delay(run, Date.now() - run.stepStartedAt!.getTime());
+    const delay = await this.delay({ ...run, polls: run.polls + 1 }, Date.now() - run.stepStartedAt!.getTime());
     return this.ctx.dataSource.transaction((m) =>
       this.ctx.runs.update(m, run, { nextPollAt: new Date(Date.now() + delay), polls: run.polls + 1 }),
     );
@@ -124,12 +125,7 @@ export class DeployStep {
 
   private async delay(run: Run, elapsedMs: number): Promise<number> {
     const recent = await this.ctx.runs.recentDurations(run.projectId);
-    return nextPollDelay(
-      elapsedMs,
-      expectedDuration(recent.deployMs, DEFAULT_DURATIONS_MS.deploy),
-      Math.max(0, run.polls - 3),
-      run.polls,
-    );
+    return nextPollDelay(elapsedMs, expectedDuration(recent.deployMs, DEFAULT_DURATIONS_MS.deploy), run.polls);
   }
 
   private async findRequestedDeploy(deployProjectId: number, requestedAt: Date): Promise<string | undefined> {

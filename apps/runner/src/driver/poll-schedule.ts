@@ -1,18 +1,19 @@
 /**
  * When to ask NCP again about a build or deploy that has run `elapsedMs` and usually takes
- * `expectedMs` (from this project's own recent runs): once, shortly before the expected end,
- * then often around it, then less and less often. Fewer status calls than a fixed poll, and the
- * end is noticed within about a second.
+ * `expectedMs` (from this project's own recent runs): one early look (a build that fails at
+ * once), sparse looks before the expected end, a look every `near` around it, then looks spaced
+ * by half the overrun, up to 15 s. Fewer status calls than a fixed poll, and an end near
+ * the expected one is noticed within about a second.
  */
-export function nextPollDelay(elapsedMs: number, expectedMs: number, pollsAfterExpected = 0, pollsSoFar = 1): number {
+export function nextPollDelay(elapsedMs: number, expectedMs: number, pollsSoFar = 1): number {
   const near = clamp(expectedMs * 0.05, 250, 1000);
-  // One early look: a build that fails at once (no Dockerfile) is not left unnoticed for minutes.
-  if (pollsSoFar === 0) return Math.min(EARLY_LOOK_MS, nextPollDelay(elapsedMs, expectedMs, pollsAfterExpected));
+  if (pollsSoFar === 0) return Math.min(EARLY_LOOK_MS, nextPollDelay(elapsedMs, expectedMs));
   const approach = expectedMs - near;
-  // Sparse before: a build that ends early is still noticed within a quarter of its usual time.
-  if (elapsedMs < approach) return Math.min(approach - elapsedMs, clamp(expectedMs / 4, 10_000, 60_000));
-  if (elapsedMs < expectedMs * 1.5 + 5_000) return near;
-  return Math.min(15_000, near * 2 ** Math.min(pollsAfterExpected, 6));
+  // Sparse before: a build that ends early is still noticed within a third of its usual time.
+  if (elapsedMs < approach) return Math.min(approach - elapsedMs, clamp(expectedMs / 3, 10_000, 90_000));
+  const closeWindow = clamp(expectedMs * 0.02, 2_000, 5_000);
+  if (elapsedMs < expectedMs + closeWindow) return near;
+  return clamp((elapsedMs - expectedMs) / 2, near, 15_000);
 }
 
 const EARLY_LOOK_MS = 1000;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
-import { NotificationListener } from '@klepaas/persistence';
+import { NotificationListener, WakeableSleep } from '@klepaas/persistence';
 import { withCorrelation } from '@klepaas/observability';
 import { Run } from '../runs/run';
 import { RUN_DUE_CHANNEL, RunsRepository } from '../runs/runs.repository';
@@ -9,7 +9,8 @@ import { DeployStep } from './deploy-step';
 import { MirrorWatch } from './mirror-watch';
 import { StartRun } from './start-run';
 
-const BATCH = 20;
+/** Runs advanced at once; each holds at most one pooled connection at a time (the pool is 10). */
+const MAX_IN_FLIGHT = 8;
 /** A claimed run is not due again for this long; a runner that dies lets it go after it. */
 const LEASE_MS = 60_000;
 const IDLE_POLL_MS = 1000;
@@ -25,9 +26,9 @@ export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(RunDriver.name);
   private running = false;
   private loop?: Promise<void>;
-  private wakeUp?: () => void;
-  private pending = false;
+  private readonly pause = new WakeableSleep();
   private listener?: NotificationListener;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly runs: RunsRepository,
@@ -52,22 +53,37 @@ export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   wake(): void {
-    this.pending = true;
-    this.wakeUp?.();
+    this.pause.wake();
   }
 
+  /**
+   * Runs advance independently: a run that becomes due is claimed as soon as a slot is free,
+   * not after the slowest of a batch. At most MAX_IN_FLIGHT at once, so the pool stays shared
+   * with the event handlers.
+   */
   private async run(): Promise<void> {
     while (this.running) {
       let claimed: Run[] = [];
-      try {
-        claimed = await this.runs.claimDue(BATCH, LEASE_MS);
-        await Promise.all(claimed.map((run) => this.advance(run)));
-      } catch (error) {
-        this.log.warn(`cannot claim due runs: ${String((error as Error).message ?? error)}`);
+      const free = MAX_IN_FLIGHT - this.inFlight.size;
+      if (free > 0) {
+        try {
+          claimed = await this.runs.claimDue(free, LEASE_MS);
+        } catch (error) {
+          this.log.warn(`cannot claim due runs: ${String((error as Error).message ?? error)}`);
+        }
       }
-      if (claimed.length < BATCH)
+      for (const run of claimed) {
+        const work: Promise<void> = this.advance(run).finally(() => {
+          this.inFlight.delete(work);
+          this.wake();
+        });
+        this.inFlight.add(work);
+      }
+      if (free === 0 || claimed.length < free) {
         await this.idle(await this.runs.msUntilNextDue(IDLE_POLL_MS).catch(() => IDLE_POLL_MS));
+      }
     }
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private advance(run: Run): Promise<void> {
@@ -100,21 +116,6 @@ export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private idle(ms: number): Promise<void> {
-    if (this.pending || !this.running) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = undefined;
-        this.pending = false;
-        done();
-      };
-    });
+    return this.running ? this.pause.sleep(ms) : Promise.resolve();
   }
 }
