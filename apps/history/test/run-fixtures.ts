@@ -78,6 +78,7 @@ export async function readyProject(feed: EventFeed, gatewayUrl: string, ownerId:
       sourceDeployScenarioId: '23',
       sourcePipelineId: '31',
     },
+    revision: 1,
   });
   await pollUntil(
     () => getJson(`${gatewayUrl}/api/v1/projects/${projectId}`, token),
@@ -136,6 +137,7 @@ export class RunScript {
       {
         ...this.ids,
         attempt: 1,
+        sequence: 1,
         source: { owner: 'acme', repo: 'app', commitSha: this.trigger.commitSha!, installationId: 1 },
         target: { repository: 'acme-app', branch: 'klepaas-deploy' },
         image: this.image,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { KlepaasConfig } from '@klepaas/config';
 import type { GithubClientOptions } from '@klepaas/github';
 import type { SourceCommitClientOptions } from '@klepaas/ncp';
-import type { GitCredentials } from './git/git-auth';
+import type { GitCredentials } from '@klepaas/git';
 
 /** What the mirror is told beyond the shared configuration (tests give their own cache). */
 export interface MirrorOptions {

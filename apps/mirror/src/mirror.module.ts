@@ -9,7 +9,7 @@ import { ObservabilityModule } from '@klepaas/observability';
 import { GithubCredentials } from './credentials/github-credentials';
 import { SourceCommitRemotes } from './credentials/sourcecommit-remotes';
 import { OutcomePublisher } from './events/outcome-publisher';
-import { GitCli } from './git/git-cli';
+import { GitCli } from '@klepaas/git';
 import { JobWorkspace } from './git/job-workspace';
 import { MirrorCache } from './git/mirror-cache';
 import { RepositoryLocks } from './git/repository-lock';

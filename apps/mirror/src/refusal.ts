@@ -10,7 +10,8 @@ export type RefusalCode =
   | 'source_not_found'
   | 'commit_not_found'
   | 'target_not_found'
-  | 'push_rejected';
+  | 'push_rejected'
+  | 'superseded';
 
 /**
  * A failure that retrying cannot mend (a refused manifest, a commit that does not exist). The

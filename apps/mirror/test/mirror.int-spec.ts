@@ -100,7 +100,7 @@ describe('mirror: a GitHub commit becomes a deploy commit in SourceCommit', () =
     expect(state.parent).toBe(github.head);
     expect(state.message).toBe(
       `deploy: ${github.head.slice(0, 7)} replicas=3 (source ${github.head.slice(0, 7)})\n\n` +
-        `Image: ${payload.image}\nSource: ${github.owner}/web@${github.head}`,
+        `Image: ${payload.image}\nSource: ${github.owner}/web@${github.head}\n\nKlepaas-Sequence: 1`,
     );
     // Author, committer and both dates are the source commit's: nothing depends on the job.
     expect(state.people).toBe(await githubCommitPeople(sandbox, github.cloneUrl, github.head));

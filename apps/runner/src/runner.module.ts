@@ -6,18 +6,25 @@ import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { NcpModule } from '@klepaas/ncp';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
+import { ApplyTrigger } from './desired/apply-trigger';
+import { Reconciler } from './desired/reconciler';
+import { TriggerLookups } from './desired/trigger-lookups';
+import { TriggerQueue } from './desired/trigger-queue';
+import { TriggerWorker } from './desired/trigger-worker';
 import { BuildStep } from './driver/build-step';
+import { DeployBranch } from './driver/deploy-branch';
 import { DeployStep } from './driver/deploy-step';
 import { MirrorWatch } from './driver/mirror-watch';
 import { RunContext } from './driver/run-context';
 import { RunDriver } from './driver/run-driver';
 import { StartRun } from './driver/start-run';
+import { StepEnd } from './driver/step-end';
 import { RunnerProjectsRepository } from './projects/runner-projects.repository';
 import { FinishRun } from './runs/finish-run';
 import { QueueRun } from './runs/queue-run';
+import { RunRecorder } from './runs/run-recorder';
 import { RunsRepository } from './runs/runs.repository';
 import { ManualHandler } from './triggers/manual.handler';
-import { MergeCheck } from './triggers/merge-check';
 import { ProjectEventsHandler } from './triggers/project-events.handler';
 import { PushHandler } from './triggers/push.handler';
 import { RunControlHandler } from './triggers/run-control.handler';
@@ -50,14 +57,21 @@ export class RunnerModule {
       providers: [
         RunnerProjectsRepository,
         RunsRepository,
+        RunRecorder,
         FinishRun,
         QueueRun,
-        MergeCheck,
+        TriggerQueue,
+        TriggerLookups,
+        ApplyTrigger,
+        TriggerWorker,
+        Reconciler,
         ProjectEventsHandler,
         PushHandler,
         ManualHandler,
         RunControlHandler,
+        DeployBranch,
         RunContext,
+        StepEnd,
         StartRun,
         MirrorWatch,
         BuildStep,

@@ -113,7 +113,7 @@ describe('push to deploy', () => {
     expect(cluster.deployments.some((d: any) => d.name === 'shop-co-no-docker')).toBe(false);
   });
 
-  it('deploys the last of three quick pushes, supersedes the middle one, and deploys nothing twice', async () => {
+  it('deploys the branch head once for three quick pushes: the later deliveries find it already on its way', async () => {
     const { repo, project } = await system.readyProject('shop-co', 'busy');
     const files = app('shop-co-busy');
     const shas = [];
@@ -122,13 +122,19 @@ describe('push to deploy', () => {
     const deliveries = [];
     for (const [i, sha] of shas.entries())
       deliveries.push(await notifyPush(system.gateway.url, repo, sha, files, { message: `v${i + 1}` }));
-    const runs = await Promise.all(deliveries.map((d) => system.untilRunEnds(d.deliveryId, 60_000)));
-    expect(runs[1].status).toBe('superseded');
-    expect(runs[2]).toMatchObject({ status: 'succeeded', commit_sha: shas[2] });
-    const deployedCommits = (await system.runs(project.id))
-      .filter((r: any) => r.deploy_history_id)
-      .map((r: any) => r.commit_sha);
-    expect(new Set(deployedCommits).size).toBe(deployedCommits.length);
+    // The first push is decided once all three commits are on GitHub: it deploys the head.
+    const run = await system.untilRunEnds(deliveries[0].deliveryId, 60_000);
+    expect(run).toMatchObject({ status: 'succeeded', commit_sha: shas[2] });
+    const outcome = (id: string) => getJson(`${system.gateway.url}/api/v1/deliveries/${id}`, system.owner);
+    for (const later of deliveries.slice(1)) {
+      const decided = await pollUntil(
+        () => outcome(later.deliveryId),
+        (r) => r.body?.status === 'skipped',
+      );
+      expect(decided.body).toMatchObject({ rule: 'up-to-date', reason: expect.stringMatching(shas[2].slice(0, 7)) });
+    }
+    expect((await system.runs(project.id)).map((r: any) => r.commit_sha)).toEqual([shas[2]]);
+    expect(await system.ncpBuildCount(Number(project.ncp.sourceBuildProjectId))).toBe(1);
     const cluster = await system.cluster();
     const deployment = cluster.deployments.find((d: any) => d.namespace === project.namespace);
     expect(deployment.containers[0].image).toBe(system.imageFor('shop-co-busy', shas[2]));

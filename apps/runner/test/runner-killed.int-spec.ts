@@ -28,6 +28,7 @@ describe('the runner killed with SIGKILL during a build', () => {
       body: JSON.stringify({ projects: { [buildProjectId]: { buildMs: 4000 } } }),
     }).then((r) => r.body.dump());
     runner = system.startRunnerProcess();
+    await system.untilRunnerReady(project.id);
 
     const pushed = await pushToGithub(system.sandbox, system.gateway.url, repo, {
       Dockerfile: 'FROM scratch\n',

@@ -72,7 +72,27 @@ export class TestSystem {
       (r) => r.body?.status === 'ready',
       { timeoutMs: 30_000, description: 'project ready' },
     );
+    if (this.services.some((s) => s.config.app === 'runner')) await this.untilRunnerReady(res.body.id);
     return { repo, project: project.body };
+  }
+
+  /**
+   * Until the runner knows the project is ready and has looked at its branch once (the reconcile
+   * a project gets when it becomes ready): a push sent before that could race that first look.
+   */
+  untilRunnerReady(projectId: string) {
+    return pollUntil(
+      () =>
+        query(
+          this.infra.databaseUrl,
+          `SELECT p.status, (SELECT count(*) FROM runner_triggers t WHERE t.project_id = p.project_id
+             AND t.kind = 'reconcile' AND t.status <> 'pending')::int AS looked
+             FROM runner_projects p WHERE p.project_id = $1`,
+          [projectId],
+        ),
+      (rows) => rows[0]?.status === 'ready' && rows[0].looked > 0,
+      { timeoutMs: 30_000, description: 'the runner to look at the new project' },
+    );
   }
 
   /** The runner's record of the runs of a project (what the REST API reads from history). */

@@ -47,9 +47,24 @@ export interface KlepaasConfig {
     nks: { clusterId?: string; clusterNo?: number };
   };
   slackWebhookUrl?: string;
+  runner: RunnerSettings;
   /** Secret values present in this configuration, for log scrubbing. */
   secretValues: string[];
   warnings: string[];
+}
+
+/** How the runner paces itself (docs/runner.md); tests shorten them to seconds. */
+export interface RunnerSettings {
+  /** How long each step may take, whatever NCP, GitHub or the registry answer, before the run fails. */
+  stepTimeoutsMs: { mirror: number; build: number; deploy: number };
+  /** A claimed run or trigger queue is another runner's to take only after this long without renewal. */
+  leaseMs: number;
+  /** How long a requested build or deploy may take to show in NCP's history before it is asked for again. */
+  adoptionGraceMs: number;
+  /** How often each auto-deploying project's branch head is compared with its desired commit. */
+  reconcileIntervalMs: number;
+  /** The reconcile's budget of GitHub calls per minute (per runner process). */
+  reconcileCallsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -211,6 +226,18 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       },
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
+    runner: {
+      stepTimeoutsMs: {
+        mirror: e.KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS ?? 10 * 60_000,
+        // NCP's own build timeout is 60 minutes.
+        build: e.KLEPAAS_RUNNER_BUILD_TIMEOUT_MS ?? 65 * 60_000,
+        deploy: e.KLEPAAS_RUNNER_DEPLOY_TIMEOUT_MS ?? 30 * 60_000,
+      },
+      leaseMs: e.KLEPAAS_RUNNER_LEASE_MS ?? 60_000,
+      adoptionGraceMs: e.KLEPAAS_RUNNER_ADOPTION_GRACE_MS ?? 60_000,
+      reconcileIntervalMs: e.KLEPAAS_RECONCILE_INTERVAL_MS ?? 5 * 60_000,
+      reconcileCallsPerMinute: e.KLEPAAS_RECONCILE_GITHUB_CALLS_PER_MINUTE ?? 60,
+    },
     secretValues: [],
     warnings,
   };

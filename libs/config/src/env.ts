@@ -138,6 +138,13 @@ export const envSchema = z.object({
   KLEPAAS_NCP_NKS_CLUSTER_ID: optionalText,
   KLEPAAS_NCP_NKS_CLUSTER_NO: positiveInt('NKS cluster number'),
   KLEPAAS_SLACK_WEBHOOK_URL: url(['http:', 'https:']),
+  KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS: positiveInt('milliseconds'),
+  KLEPAAS_RUNNER_BUILD_TIMEOUT_MS: positiveInt('milliseconds'),
+  KLEPAAS_RUNNER_DEPLOY_TIMEOUT_MS: positiveInt('milliseconds'),
+  KLEPAAS_RUNNER_LEASE_MS: positiveInt('milliseconds'),
+  KLEPAAS_RUNNER_ADOPTION_GRACE_MS: positiveInt('milliseconds'),
+  KLEPAAS_RECONCILE_INTERVAL_MS: positiveInt('milliseconds'),
+  KLEPAAS_RECONCILE_GITHUB_CALLS_PER_MINUTE: positiveInt('calls per minute'),
 });
 
 export type RawEnv = z.output<typeof envSchema>;

@@ -3,6 +3,7 @@ import { envelopeSchema, EventEnvelope } from './envelope';
 import { DeployRequested } from './events/command/deploy-requested';
 import { ProjectRegistrationRequested } from './events/command/project-registration-requested';
 import { ProjectSettingsChangeRequested } from './events/command/project-settings-change-requested';
+import { ProjectUnpinRequested } from './events/command/project-unpin-requested';
 import { ProjectUnregistrationRequested } from './events/command/project-unregistration-requested';
 import { RollbackRequested } from './events/command/rollback-requested';
 import { RunCancelRequested } from './events/command/run-cancel-requested';
@@ -20,6 +21,7 @@ import { BuildFailed } from './events/run/build-failed';
 import { BuildStarted } from './events/run/build-started';
 import { BuildSucceeded } from './events/run/build-succeeded';
 import { DeliverySkipped } from './events/run/delivery-skipped';
+import { DesiredStateChanged } from './events/run/desired-state-changed';
 import { DeployFailed } from './events/run/deploy-failed';
 import { DeployStarted } from './events/run/deploy-started';
 import { DeploySucceeded } from './events/run/deploy-succeeded';
@@ -50,7 +52,9 @@ export const Events = {
   ScaleRequested,
   RunCancelRequested,
   RunRetryRequested,
+  ProjectUnpinRequested,
   DeliverySkipped,
+  DesiredStateChanged,
   RunQueued,
   MirrorRequested,
   MirrorCompleted,

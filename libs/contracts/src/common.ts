@@ -31,13 +31,16 @@ export const projectSettings = z.object({
 });
 export type ProjectSettings = z.output<typeof projectSettings>;
 
-export const runTriggerType = z.enum(['push', 'release', 'manual', 'rollback', 'scale']);
+/** `reconcile`: the runner found the project away from its desired state with no trigger saying so. */
+export const runTriggerType = z.enum(['push', 'release', 'manual', 'rollback', 'scale', 'reconcile']);
 export const runTrigger = z.object({
   type: runTriggerType,
   deliveryId: z.string().nullable().optional(),
   commitSha: sha.nullable(),
   ref: z.string().nullable().optional(),
   actor: z.string().nullable().optional(),
+  /** Why the runner started this run by itself (reconcile runs). */
+  reason: z.string().nullable().optional(),
 });
 export type RunTrigger = z.output<typeof runTrigger>;
 
@@ -48,3 +51,10 @@ export const errorInfo = z.object({
   ncpErrorCode: z.union([z.string(), z.number()]).nullable().optional(),
 });
 export type ErrorInfo = z.output<typeof errorInfo>;
+
+/**
+ * A per-project counter stamped by the service that owns a project's facts (the provisioner):
+ * a consumer applies an update only when its revision is newer than the one it holds, so the
+ * order never depends on two services' clocks.
+ */
+export const revision = z.number().int().nonnegative();

@@ -28,6 +28,7 @@ export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof S
       Events.RollbackRequested.name,
       Events.ScaleRequested.name,
       Events.RunRetryRequested.name,
+      Events.ProjectUnpinRequested.name,
       Events.RunCancelRequested.name,
       Events.MirrorCompleted.name,
       Events.MirrorFailed.name,

@@ -9,6 +9,7 @@ import {
 import { GithubError, isGithubError, nullIfNotFound, type GithubCall } from './errors';
 import { GithubHttp } from './http';
 import { createInstallationToken, getRepositoryInstallation, type RepositoryInstallation } from './installations';
+import { branchHead, changedFiles, type BranchHead } from './branches';
 import { resolveCommit } from './commits';
 import { pullRequestsForCommit, type GithubPullRequest } from './pulls';
 import { getRepository, type GithubRepository } from './repositories';
@@ -103,6 +104,42 @@ export class GithubClient {
       if (error instanceof GithubError && error.status === 422) return null; // GitHub: "No commit found for SHA"
       throw error;
     }
+  }
+
+  /**
+   * A branch's head commit, asked conditionally when `etag` (from the last answer) is given:
+   * 'unchanged' then costs no rate limit. Null when the branch does not exist.
+   */
+  async branchHead(
+    owner: string,
+    repo: string,
+    branch: string,
+    installationId: number | null,
+    etag: string | null = null,
+  ): Promise<BranchHead | null> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/commits/{ref}' };
+    try {
+      return await nullIfNotFound(
+        this.#as(installationId, call, (token) => branchHead(this.#http, token, owner, repo, branch, etag)),
+      );
+    } catch (error) {
+      if (error instanceof GithubError && error.status === 422) return null;
+      throw error;
+    }
+  }
+
+  /** The files changed from `base` to `head` (first 300); null when GitHub cannot compare them. */
+  async changedFiles(
+    owner: string,
+    repo: string,
+    base: string,
+    head: string,
+    installationId: number | null,
+  ): Promise<string[] | null> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/compare/{range}' };
+    return nullIfNotFound(
+      this.#as(installationId, call, (token) => changedFiles(this.#http, token, owner, repo, base, head)),
+    );
   }
 
   /** The pull requests `sha` is the merge commit or the head of. */

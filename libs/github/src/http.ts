@@ -26,6 +26,8 @@ export interface GithubRequest {
   body?: unknown;
   /** Safe to send twice. GETs are; a create is not unless said so. */
   idempotent?: boolean;
+  /** A conditional GET: GitHub answers 304 (and does not count it against the rate limit) when unchanged. */
+  ifNoneMatch?: string;
 }
 
 export interface GithubResponse {
@@ -33,6 +35,8 @@ export interface GithubResponse {
   /** Parsed JSON body; undefined when the body was empty (204). */
   json: unknown;
   call: GithubCall;
+  /** The answer's ETag, for a later conditional request. */
+  etag?: string;
 }
 
 export interface GithubHttpOptions {
@@ -99,8 +103,10 @@ export class GithubHttp {
         await this.sleep(backoffDelay(attempt, this.retry, this.random));
         continue;
       }
+      const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
+      if (answer.status === 304 && req.ifNoneMatch) return { status: 304, json: undefined, call, etag };
       if (answer.status >= 200 && answer.status < 300)
-        return { status: answer.status, json: parse(answer, call), call };
+        return { status: answer.status, json: parse(answer, call), call, etag };
       if (last || !idempotent || !isRetryableStatus(answer.status))
         throw errorFromResponse(answer, call, attempt, redact, this.now());
       await this.sleep(backoffDelay(attempt, this.retry, this.random));
@@ -123,6 +129,7 @@ export class GithubHttp {
         'user-agent': this.userAgent,
         authorization: `Bearer ${req.token}`,
         ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(req.ifNoneMatch ? { 'if-none-match': req.ifNoneMatch } : {}),
       },
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
     });

@@ -6,6 +6,7 @@ export * from './app-jwt';
 export * from './names';
 export type { GithubRepository } from './repositories';
 export type { GithubPullRequest } from './pulls';
+export type { BranchHead } from './branches';
 export type { RepositoryInstallation } from './installations';
 export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
 export { GITHUB_API_VERSION } from './http';

@@ -4,3 +4,4 @@ export * from './metrics.service';
 export * from './health';
 export * from './shutdown-state';
 export * from './observability.module';
+export * from './pause-point';

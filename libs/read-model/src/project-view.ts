@@ -24,6 +24,18 @@ export interface ProjectView {
   };
   lastRun?: unknown;
   currentDeployment?: unknown;
+  /** What the project should run (docs/runner.md, "Desired state"), once anything was asked of it. */
+  desired?: {
+    version: number;
+    commitSha: string | null;
+    commitMessage: string | null;
+    replicas: number;
+    cause: { type: string; actor: string | null; runId: string | null; deliveryId: string | null };
+  };
+  /** Set while a rollback or a manual deploy of an older commit holds the project there. */
+  pin?: { by: string | null; reason: string; at: string; runId: string | null };
+  /** True while pinned (the interface's name for a held rollback). */
+  rollbackHold?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -59,7 +71,26 @@ export function toProjectView(r: Record<string, any>): ProjectView {
     ncp: { ...EMPTY_NCP_IDS, ...(r.ncp ?? {}) },
     ...(r.last_run ? { lastRun: r.last_run } : {}),
     ...(r.current_deployment ? { currentDeployment: r.current_deployment } : {}),
+    ...desiredView(r.desired),
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+function desiredView(
+  desired: Record<string, any> | null | undefined,
+): Pick<ProjectView, 'desired' | 'pin' | 'rollbackHold'> {
+  if (!desired) return {};
+  const { pin, ...rest } = desired;
+  return {
+    desired: {
+      version: rest.version,
+      commitSha: rest.commitSha,
+      commitMessage: rest.commitMessage,
+      replicas: rest.replicas,
+      cause: rest.cause,
+    },
+    rollbackHold: Boolean(pin),
+    ...(pin ? { pin } : {}),
   };
 }

@@ -8,7 +8,9 @@ export type RunStepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'ca
 export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
 
 export interface RunTriggerView {
-  type: 'push' | 'release' | 'manual' | 'rollback' | 'scale';
+  type: 'push' | 'release' | 'manual' | 'rollback' | 'scale' | 'reconcile';
+  /** Why the runner started the run itself (reconcile), or what it noticed deciding it. */
+  reason?: string;
   deliveryId?: string;
   commitSha: string | null;
   ref?: string;
@@ -145,6 +147,7 @@ export function toRunView(
     ...(r.failed_step ? { failedStep: r.failed_step } : {}),
     trigger: {
       type: r.trigger_type,
+      ...(r.trigger_reason ? { reason: r.trigger_reason } : {}),
       ...(r.delivery_id ? { deliveryId: r.delivery_id } : {}),
       commitSha: r.commit_sha ?? null,
       ...(r.ref ? { ref: r.ref } : {}),

@@ -21,6 +21,7 @@ export const STREAMED_EVENTS: readonly EventName[] = [
   Events.DeploySucceeded.name,
   Events.DeployFailed.name,
   Events.RunCompleted.name,
+  Events.DesiredStateChanged.name,
 ];
 
 /** One open stream: whose it is, what it asked for, and how to reach it. */

@@ -76,6 +76,21 @@ export class RunCommandsService {
     );
   }
 
+  /** Lifts the project's pin (the runner decides it in order with the project's other triggers). */
+  async unpin(caller: Principal, projectId: string): Promise<{ projectId: string }> {
+    await this.ownLiveProject(caller, projectId);
+    await this.dataSource.transaction((manager) =>
+      this.outbox.append(manager, [
+        createEnvelope(
+          Events.ProjectUnpinRequested,
+          { projectId, requestedBy: caller.userId },
+          { correlationId: projectId },
+        ),
+      ]),
+    );
+    return { projectId };
+  }
+
   /** Only a run not finished; the runner cancels it (or ignores a run that ended meanwhile). */
   async cancel(caller: Principal, runId: string): Promise<RunAccepted> {
     const run = await this.ownRun(caller, runId);

@@ -144,6 +144,19 @@ export class RunsController {
     return this.commands.rollback(caller, id, parseBody(rollbackSchema, body));
   }
 
+  @Post('projects/:id/unpin')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Lift the pin a rollback (or a manual deploy of an older commit) set: the project follows its branch again, and its head deploys',
+  })
+  @ApiResponse({ status: 202, description: '{"projectId"}: the unpin is queued; the project view shows it lifted' })
+  @ApiResponse(NO_LIVE_PROJECT)
+  @ApiResponse(DELETING)
+  unpin(@CurrentPrincipal() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.commands.unpin(caller, id);
+  }
+
   @Post('projects/:id/scale')
   @HttpCode(202)
   @ApiOperation({ summary: 'Change the replica count through the manifest (no build)' })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
+  DesiredStateChangedPayload,
   EventEnvelope,
   Events,
   ProjectProvisionedPayload,
@@ -15,9 +16,11 @@ import {
 export class ProjectNotYetKnownError extends Error {}
 
 /**
- * The project view (`rm_projects`). Events from different producers can arrive out of order,
- * so status and settings each remember the time of the event that set them and ignore older
- * ones; an update for a project not yet seen is thrown back, to be retried once it is.
+ * The project view (`rm_projects`). Events from different producers can arrive out of order:
+ * status and settings each remember the provisioner's revision of the event that set them and
+ * ignore older ones (never comparing two services' clocks), `deleting` and `deleted` are final,
+ * and the desired state remembers the runner's version. An update for a project not yet seen is
+ * thrown back, to be retried once it is.
  */
 @Injectable()
 export class ProjectProjector {
@@ -30,20 +33,18 @@ export class ProjectProjector {
         return this.provisioned(manager, envelope.payload as ProjectProvisionedPayload, at);
       case Events.ProjectProvisioningFailed.name: {
         const p = envelope.payload as ProjectProvisioningFailedPayload;
-        return this.status(manager, p.projectId, 'failed', `${p.step}: ${p.error.message}`, at);
+        return this.status(manager, p.projectId, 'failed', `${p.step}: ${p.error.message}`, at, p.revision);
       }
       case Events.ProjectSettingsChanged.name:
         return this.settings(manager, envelope.payload as ProjectSettingsChangedPayload, at);
       case Events.ProjectUnregistrationRequested.name:
-        return this.status(
-          manager,
-          (envelope.payload as ProjectUnregistrationRequestedPayload).projectId,
-          'deleting',
-          null,
-          at,
-        );
-      case Events.ProjectUnregistered.name:
-        return this.status(manager, (envelope.payload as ProjectUnregisteredPayload).projectId, 'deleted', null, at);
+        return this.deleting(manager, (envelope.payload as ProjectUnregistrationRequestedPayload).projectId, at);
+      case Events.ProjectUnregistered.name: {
+        const p = envelope.payload as ProjectUnregisteredPayload;
+        return this.status(manager, p.projectId, 'deleted', null, at, p.revision);
+      }
+      case Events.DesiredStateChanged.name:
+        return this.desired(manager, envelope.payload as DesiredStateChangedPayload);
     }
   }
 
@@ -56,7 +57,7 @@ export class ProjectProjector {
        VALUES ($1, $2, $3, $4, $5, $6, 'provisioning', $7, $8, $9::jsonb, $10, $11, $12, $13, $13, $13, $13)
        ON CONFLICT (id) DO UPDATE SET status = 'provisioning', reason = NULL, status_at = EXCLUDED.status_at,
          updated_at = EXCLUDED.updated_at
-       WHERE rm_projects.status = 'failed' AND rm_projects.status_at < EXCLUDED.status_at`,
+       WHERE rm_projects.status = 'failed'`,
       [
         p.projectId,
         p.requestedBy,
@@ -78,17 +79,54 @@ export class ProjectProjector {
   private async provisioned(manager: EntityManager, p: ProjectProvisionedPayload, at: string): Promise<void> {
     await this.requireKnown(manager, p.projectId);
     await manager.query(
-      `UPDATE rm_projects SET status = 'ready', reason = NULL, namespace = $2, ncp = $3::jsonb, status_at = $4, updated_at = $4
-        WHERE id = $1 AND status_at <= $4`,
-      [p.projectId, p.namespace, JSON.stringify(p.ncp), at],
+      `UPDATE rm_projects SET status = 'ready', reason = NULL, namespace = $2, ncp = $3::jsonb, status_at = $4,
+         updated_at = $4, status_revision = $5
+        WHERE id = $1 AND status_revision < $5 AND status NOT IN ('deleting', 'deleted')`,
+      [p.projectId, p.namespace, JSON.stringify(p.ncp), at, p.revision],
     );
   }
 
-  private async status(manager: EntityManager, projectId: string, status: string, reason: string | null, at: string) {
+  private async status(
+    manager: EntityManager,
+    projectId: string,
+    status: 'failed' | 'deleted',
+    reason: string | null,
+    at: string,
+    revision: number,
+  ) {
     await this.requireKnown(manager, projectId);
     await manager.query(
-      `UPDATE rm_projects SET status = $2, reason = $3, status_at = $4, updated_at = $4 WHERE id = $1 AND status_at <= $4`,
-      [projectId, status, reason, at],
+      `UPDATE rm_projects SET status = $2, reason = $3, status_at = $4, updated_at = $4, status_revision = $5
+        WHERE id = $1 AND status_revision < $5 AND (status NOT IN ('deleting', 'deleted') OR $2 = 'deleted')`,
+      [projectId, status, reason, at, revision],
+    );
+  }
+
+  /** The user asked to unregister: final, whatever provisioning events arrive after it. */
+  private async deleting(manager: EntityManager, projectId: string, at: string) {
+    await this.requireKnown(manager, projectId);
+    await manager.query(
+      `UPDATE rm_projects SET status = 'deleting', reason = NULL, status_at = $2, updated_at = $2
+        WHERE id = $1 AND status <> 'deleted'`,
+      [projectId, at],
+    );
+  }
+
+  /** What the project should run (and its pin), as the runner decided it, newest version wins. */
+  private async desired(manager: EntityManager, p: DesiredStateChangedPayload) {
+    await this.requireKnown(manager, p.projectId);
+    const desired = {
+      version: p.version,
+      commitSha: p.commitSha,
+      commitMessage: p.commitMessage,
+      replicas: p.replicas,
+      pin: p.pin,
+      cause: p.cause,
+    };
+    await manager.query(
+      `UPDATE rm_projects SET desired = $2::jsonb, desired_version = $3, updated_at = now()
+        WHERE id = $1 AND desired_version < $3`,
+      [p.projectId, JSON.stringify(desired), p.version],
     );
   }
 
@@ -97,8 +135,9 @@ export class ProjectProjector {
     const s = p.settings;
     await manager.query(
       `UPDATE rm_projects SET branch = $2, auto_deploy = $3, merge_only = $4, paths = $5::jsonb, replicas = $6,
-         container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_at = $10, updated_at = $10
-       WHERE id = $1 AND settings_at <= $10`,
+         container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_at = $10, updated_at = $10,
+         settings_revision = $11
+       WHERE id = $1 AND settings_revision < $11`,
       [
         p.projectId,
         s.branch,
@@ -110,6 +149,7 @@ export class ProjectProjector {
         p.installationId,
         p.reason,
         at,
+        p.revision,
       ],
     );
   }

@@ -231,8 +231,8 @@ export class RunProjector {
     const t = p.trigger;
     await manager.query(
       `INSERT INTO rm_runs (id, project_id, status, trigger_type, delivery_id, commit_sha, ref, actor, image, replicas,
-         commit_message, retry_of, rollback_of, created_at, status_at)
-       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+         commit_message, retry_of, rollback_of, created_at, status_at, trigger_reason)
+       VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
        ON CONFLICT (id) DO NOTHING`,
       [
         p.runId,
@@ -248,6 +248,7 @@ export class RunProjector {
         p.retryOf,
         p.rollbackOf ?? null,
         createdAt,
+        t.reason ?? null,
       ],
     );
   }

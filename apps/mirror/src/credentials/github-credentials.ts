@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { GithubClient, isGithubError } from '@klepaas/github';
-import type { GitCredentials } from '../git/git-auth';
+import type { GitCredentials } from '@klepaas/git';
 import { Refusal } from '../refusal';
 
 /**

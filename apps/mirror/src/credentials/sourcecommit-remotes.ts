@@ -1,7 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { NcpApiError, SourceCommitClient } from '@klepaas/ncp';
-import { basicAuth, GitAuth } from '../git/git-auth';
-import type { GitCredentials } from '../git/git-auth';
+import { basicAuth, GitAuth, GitCredentials } from '@klepaas/git';
 import { Refusal } from '../refusal';
 
 export interface GitRemote {

@@ -1,4 +1,4 @@
-import type { GitCli } from './git-cli';
+import type { GitCli } from '@klepaas/git';
 
 /** Author and committer of a commit, as git's environment variables. */
 export type CommitIdentity = Record<

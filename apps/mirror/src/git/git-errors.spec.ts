@@ -1,4 +1,4 @@
-import { GitCommandError } from './git-cli';
+import { GitCommandError } from '@klepaas/git';
 import { classifyRemoteFailure } from './git-errors';
 
 const failure = (stderr: string) => new GitCommandError(['push'], 1, stderr);

@@ -1,4 +1,4 @@
-import { GitCommandError } from './git-cli';
+import { GitCommandError } from '@klepaas/git';
 
 /** What a failed fetch or push means for the job. */
 export type RemoteFailure = 'not-found' | 'auth' | 'rejected' | 'transient';

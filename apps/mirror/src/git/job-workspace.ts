@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Refusal } from '../refusal';
-import type { GitAuth } from './git-auth';
-import { GitCli } from './git-cli';
+import { GitAuth, GitCli } from '@klepaas/git';
 import { classifyRemoteFailure } from './git-errors';
 import { CommitIdentity, identityOf } from './commit-identity';
 
@@ -88,14 +87,22 @@ export class JobWorkspace {
     return out.trim();
   }
 
-  /** Force-pushes `commit` as `branch` (the target is a mirror: its history is ours to replace). */
-  async push(url: string, commit: string, branch: string, auth: GitAuth): Promise<void> {
+  /**
+   * Pushes `commit` as `branch`, replacing what is there (the target is a mirror: its history is
+   * ours to replace) only if the branch still holds `expected` (null: does not exist yet). A
+   * branch moved meanwhile fails the push (git's "stale info"), and the job is tried again.
+   */
+  async push(url: string, commit: string, branch: string, expected: string | null, auth: GitAuth): Promise<void> {
+    const ref = `refs/heads/${branch}`;
     try {
-      await this.git.run(['push', '--quiet', '--porcelain', url, `+${commit}:refs/heads/${branch}`], {
-        gitDir: this.gitDir,
-        config: auth.config,
-        secrets: auth.secrets,
-      });
+      await this.git.run(
+        ['push', '--quiet', '--porcelain', `--force-with-lease=${ref}:${expected ?? ''}`, url, `${commit}:${ref}`],
+        {
+          gitDir: this.gitDir,
+          config: auth.config,
+          secrets: auth.secrets,
+        },
+      );
     } catch (error) {
       const failure = classifyRemoteFailure(error);
       if (failure === 'not-found') throw new Refusal('target_not_found', `${url} does not exist`);

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalSource } from '../../test/support/local-git';
 import { Refusal } from '../refusal';
-import { NO_AUTH } from './git-auth';
-import { GitCli } from './git-cli';
+import { GitCli, NO_AUTH } from '@klepaas/git';
 import { MirrorCache } from './mirror-cache';
 import { RepositoryLocks } from './repository-lock';
 

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Refusal } from '../refusal';
-import { GitAuth } from './git-auth';
-import { GitCli, GitCommandError } from './git-cli';
+import { GitAuth, GitCli, GitCommandError } from '@klepaas/git';
 import { classifyRemoteFailure } from './git-errors';
 import { RepositoryLocks } from './repository-lock';
 
@@ -47,6 +46,19 @@ export class MirrorCache {
         throw new Refusal('commit_not_found', `commit ${commitSha} is not in ${sourceUrl}`);
       }
       return dir;
+    });
+  }
+
+  /**
+   * Makes `sha` (the head of a target branch) readable in the cache, fetching that branch from the
+   * target into `localRef` when it is not there: mostly objects the cache already has, since the
+   * target holds the source's history plus one manifest commit per deploy.
+   */
+  async withObject(dir: string, sha: string, url: string, remoteRef: string, localRef: string, auth: GitAuth) {
+    if (await this.hasCommit(dir, sha)) return;
+    await this.locks.withLock(dir, async () => {
+      if (await this.hasCommit(dir, sha)) return;
+      await this.fetch(dir, url, [`+${remoteRef}:${localRef}`], auth);
     });
   }
 

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { MirrorRequestedPayload } from '@klepaas/contracts';
 import { GithubCredentials } from '../credentials/github-credentials';
 import { SourceCommitRemotes } from '../credentials/sourcecommit-remotes';
-import { basicAuth } from '../git/git-auth';
-import { GitCli } from '../git/git-cli';
+import { basicAuth, GitCli } from '@klepaas/git';
+import { DeployBranchFence } from '../git/deploy-branch-fence';
 import { JobWorkspace } from '../git/job-workspace';
 import { MirrorCache } from '../git/mirror-cache';
 import { DEFAULT_MANIFEST_LIMITS, MANIFEST_PATH, ManifestLimits, prepareManifest, tagOf } from '../manifest';
@@ -36,15 +36,19 @@ export interface MirrorJobDependencies {
 
 /**
  * One mirror job: the pushed commit from GitHub (through the cache), the manifest updated on
- * top of it as one deterministic commit, force-pushed to the SourceCommit branch. Throws a
- * Refusal for what retrying cannot mend, anything else for what it might.
+ * top of it as one deterministic commit, pushed over the SourceCommit branch unless a later run
+ * got there first (the fence). Throws a Refusal for what retrying cannot mend, anything else for
+ * what it might.
  */
 export class MirrorJob {
   private readonly log = new Logger(MirrorJob.name);
   private readonly limits: ManifestLimits;
 
+  private readonly fence: DeployBranchFence;
+
   constructor(private readonly deps: MirrorJobDependencies) {
     this.limits = deps.limits ?? DEFAULT_MANIFEST_LIMITS;
+    this.fence = new DeployBranchFence(deps.git, deps.cache);
   }
 
   async run(request: MirrorRequestedPayload): Promise<MirrorResult> {
@@ -66,7 +70,11 @@ export class MirrorJob {
       const identity = await workspace.identityOf(source.commitSha);
       const commit = await workspace.commit(tree, source.commitSha, commitMessage(request), identity);
       try {
-        await workspace.push(remote.url, commit, target.branch, remote.auth);
+        const observed = await this.fence.observe(gitDir, remote.url, target.repository, target.branch, remote.auth);
+        this.fence.check(observed, request.sequence, target.branch);
+        // The same commit already there: an attempt whose answer was lost pushed it.
+        if (observed.head !== commit)
+          await workspace.push(remote.url, commit, target.branch, observed.head, remote.auth);
       } catch (error) {
         if (error instanceof Refusal && error.code === 'target_not_found')
           this.deps.sourceCommit.forget(target.repository);

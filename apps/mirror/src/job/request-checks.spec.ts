@@ -7,6 +7,7 @@ const valid: MirrorRequestedPayload = {
   runId: randomUUID(),
   projectId: randomUUID(),
   attempt: 1,
+  sequence: 1,
   source: { owner: 'acme', repo: 'web.site', commitSha: 'a'.repeat(40), installationId: 7 },
   target: { repository: 'acme-web', branch: 'main' },
   image: 'klepaas-test.kr.ncr.ntruss.com/acme-web:abc1234',

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { GitCli } from '../../src/git/git-cli';
+import { GitCli } from '@klepaas/git';
 
 /** A fixed, unusual identity and time zone, so a test can tell the source's from anything else. */
 export const SOURCE_IDENTITY = {

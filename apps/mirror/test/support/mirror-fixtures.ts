@@ -81,6 +81,7 @@ export function mirrorRequest(
     runId: randomUUID(),
     projectId: randomUUID(),
     attempt: 1,
+    sequence: 1,
     source: { owner: github.owner, repo: github.repo, commitSha: sha, installationId: github.installationId },
     target: { repository: target, branch: 'main' },
     image: `127.0.0.1:${sandbox.port}/acme-web:${sha.slice(0, 7)}`,

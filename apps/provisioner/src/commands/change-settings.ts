@@ -56,10 +56,11 @@ export async function announceSettings(
   causationId: string,
 ): Promise<void> {
   await projects.updateSettings(manager, project.id, settings, installationId, reason);
+  const revision = await projects.nextRevision(manager, project.id);
   await outbox.append(manager, [
     createEnvelope(
       Events.ProjectSettingsChanged,
-      { projectId: project.id, settings, installationId, reason },
+      { projectId: project.id, settings, installationId, reason, revision },
       { correlationId: project.id, causationId },
     ),
   ]);

@@ -43,10 +43,11 @@ export class UnregisterProject {
       }
       await this.dataSource.transaction(async (manager) => {
         await this.projects.setStatus(manager, projectId, 'deleted');
+        const revision = await this.projects.nextRevision(manager, projectId);
         await this.outbox.append(manager, [
           createEnvelope(
             Events.ProjectUnregistered,
-            { projectId, removed, kept },
+            { projectId, removed, kept, revision },
             { correlationId: projectId, causationId: envelope.id },
           ),
         ]);

@@ -90,6 +90,17 @@ export class ProjectsRepository {
     );
   }
 
+  /**
+   * The next revision of the project's facts, for the event announcing them (in the same
+   * transaction): consumers order a project's events by it, never by clocks.
+   */
+  async nextRevision(manager: EntityManager, id: string): Promise<number> {
+    const [rows] = await manager.query(`UPDATE projects SET revision = revision + 1 WHERE id = $1 RETURNING revision`, [
+      id,
+    ]);
+    return Number(rows[0].revision);
+  }
+
   /** Stores one NCP id the moment it is known (its own statement, committed at once). */
   async setNcpId(id: string, key: keyof ProjectNcpIds, value: string | null): Promise<void> {
     await this.dataSource.query(`UPDATE projects SET ${NCP_COLUMNS[key]} = $2, updated_at = now() WHERE id = $1`, [

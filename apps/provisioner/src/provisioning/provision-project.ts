@@ -46,6 +46,7 @@ export class ProvisionProject {
   private async finish(project: Project, causationId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.projects.setStatus(manager, project.id, 'ready');
+      const revision = await this.projects.nextRevision(manager, project.id);
       const ncp = project.ncp;
       await this.outbox.append(manager, [
         createEnvelope(
@@ -68,6 +69,7 @@ export class ProvisionProject {
               sourceDeployScenarioId: ncp.sourceDeployScenarioId!,
               sourcePipelineId: ncp.sourcePipelineId!,
             },
+            revision,
           },
           { correlationId: project.id, causationId },
         ),
@@ -80,10 +82,11 @@ export class ProvisionProject {
     const info = errorInfo(error);
     await this.dataSource.transaction(async (manager) => {
       await this.projects.setStatus(manager, project.id, 'failed', { step, error: info });
+      const revision = await this.projects.nextRevision(manager, project.id);
       await this.outbox.append(manager, [
         createEnvelope(
           Events.ProjectProvisioningFailed,
-          { projectId: project.id, step: step as never, error: info },
+          { projectId: project.id, step: step as never, error: info, revision },
           { correlationId: project.id, causationId },
         ),
       ]);

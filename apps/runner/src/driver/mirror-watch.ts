@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Run } from '../runs/run';
-import { RunContext, STEP_TIMEOUTS_MS } from './run-context';
-import { mirrorRequested } from './start-run';
-
-const MIRROR_ATTEMPTS = 3;
+import { mirrorRequested } from './mirror-request';
+import { RunContext } from './run-context';
+import { RunLease } from './run-lease';
+import { MIRROR_ATTEMPTS } from './step-end';
 
 /**
  * A mirroring run is due only when its mirror job has not answered in time (its answer is an
@@ -13,38 +13,38 @@ const MIRROR_ATTEMPTS = 3;
 export class MirrorWatch {
   constructor(private readonly ctx: RunContext) {}
 
-  async advance(run: Run): Promise<unknown> {
+  async advance(run: Run, lease: RunLease): Promise<unknown> {
     const finish = (status: 'failed' | 'cancelled' | 'superseded', reason: string) =>
       this.ctx.dataSource.transaction((manager) =>
-        this.ctx.finisher.finish(manager, run, {
-          status,
-          reason,
-          failedStep: status === 'failed' ? 'mirror' : null,
-          stepError: status === 'failed' ? { message: reason, code: 'timeout' } : undefined,
-        }),
+        this.ctx.finisher.finish(
+          manager,
+          run,
+          {
+            status,
+            reason,
+            failedStep: status === 'failed' ? 'mirror' : null,
+            stepError: status === 'failed' ? { message: reason, code: 'timeout' } : undefined,
+          },
+          { holder: lease.token },
+        ),
       );
     if (run.cancelRequested)
       return finish(run.reason?.startsWith('superseded') ? 'superseded' : 'cancelled', run.reason ?? 'cancelled');
     if (run.mirrorAttempt >= MIRROR_ATTEMPTS) {
-      return finish(
-        'failed',
-        `the mirror did not answer ${MIRROR_ATTEMPTS} requests within ${STEP_TIMEOUTS_MS.mirror / 60_000} minutes each`,
-      );
+      const minutes = Math.round(this.ctx.settings.stepTimeoutsMs.mirror / 60_000);
+      return finish('failed', `the mirror did not answer ${MIRROR_ATTEMPTS} requests within ${minutes} minute(s) each`);
     }
     const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
-    const deadline = new Date(Date.now() + STEP_TIMEOUTS_MS.mirror);
+    const deadline = this.ctx.deadline('mirror');
     const again = { ...run, mirrorAttempt: run.mirrorAttempt + 1 };
     return this.ctx.dataSource.transaction(async (manager) => {
-      if (
-        !(await this.ctx.runs.update(manager, run, {
-          mirrorAttempt: again.mirrorAttempt,
-          stepDeadlineAt: deadline,
-          nextPollAt: deadline,
-        }))
-      ) {
-        return;
-      }
-      await this.ctx.outbox.append(manager, [mirrorRequested(again, project)]);
+      const ok = await this.ctx.runs.update(
+        manager,
+        run,
+        { mirrorAttempt: again.mirrorAttempt, stepDeadlineAt: deadline, nextPollAt: deadline },
+        lease.token,
+      );
+      if (ok) await this.ctx.outbox.append(manager, [mirrorRequested(again, project)]);
     });
   }
 }

@@ -1,33 +1,10 @@
 import type { PushReceivedPayload } from '@klepaas/contracts';
 import type { RunnerProject } from '../projects/runner-project';
+import { aProject } from '../../test/support/runner-project';
 import { judgePush } from './push-policy';
 
-const project = (overrides: Partial<RunnerProject['settings']> = {}, status = 'ready'): RunnerProject => ({
-  projectId: '00000000-0000-4000-8000-000000000001',
-  githubRepositoryId: 1,
-  owner: 'acme',
-  repo: 'web',
-  installationId: 7,
-  status,
-  settings: {
-    branch: 'main',
-    autoDeploy: true,
-    mergeOnly: false,
-    paths: [],
-    replicas: 1,
-    containerPort: 8080,
-    ...overrides,
-  },
-  autoDeployReason: null,
-  replicasScaled: null,
-  namespace: 'acme-web',
-  imageName: 'acme-web',
-  sourceCommitRepository: 'acme-web',
-  sourceBuildProjectId: '1',
-  sourceDeployProjectId: '2',
-  sourceDeployStageId: '3',
-  sourceDeployScenarioId: '4',
-});
+const project = (overrides: Partial<RunnerProject['settings']> = {}, status = 'ready'): RunnerProject =>
+  aProject({ status, settings: overrides });
 
 const commit = (message: string, files: string[] = ['src/a.ts']) => ({
   id: 'a'.repeat(40),

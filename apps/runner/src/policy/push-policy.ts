@@ -5,7 +5,7 @@ import { matchesAny } from './glob';
 export type SkipRule = DeliverySkippedPayload['rule'];
 export type Verdict = { deploy: true } | { deploy: false; rule: SkipRule; reason: string };
 
-const SKIP_CI = /\[(skip ci|ci skip)\]/i;
+export const SKIP_CI = /\[(skip ci|ci skip)\]/i;
 
 /**
  * The rules a push must pass to deploy (architecture.md decision 4), in order; the first "no"

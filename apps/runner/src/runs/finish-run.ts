@@ -3,9 +3,11 @@ import type { EntityManager } from 'typeorm';
 import type { ErrorInfo, EventEnvelope } from '@klepaas/contracts';
 import { OutboxStore } from '@klepaas/persistence';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
-import { Run, StepName } from './run';
+import { LIVE, Run, StepName } from './run';
 import { runEvents } from './run-events';
+import { RunRecorder } from './run-recorder';
 import { RunsRepository } from './runs.repository';
+import { randomUUID } from 'node:crypto';
 
 export type FinalStatus = 'succeeded' | 'failed' | 'cancelled' | 'superseded';
 
@@ -20,9 +22,18 @@ export interface Ending {
   deployMs?: number;
 }
 
+export interface FinishOptions {
+  /** The driver's lease token, when the driver ends a run it holds. */
+  holder?: string | null;
+  /** Whether to queue another attempt when the project is left away from its desired state. */
+  followUp?: boolean;
+}
+
 /**
  * Ends a run: its final status, the steps left pending marked skipped (or cancelled), the events
- * and RunCompleted in the same transaction, and the project's next queued run woken.
+ * and RunCompleted in the same transaction, the project's deployed state when it succeeded, and
+ * the project's next run woken. A run that ends while the desired state moved on (and nothing
+ * else is queued to get there) queues the next attempt itself.
  */
 @Injectable()
 export class FinishRun {
@@ -31,21 +42,28 @@ export class FinishRun {
   constructor(
     private readonly runs: RunsRepository,
     private readonly projects: RunnerProjectsRepository,
+    private readonly recorder: RunRecorder,
     private readonly outbox: OutboxStore,
   ) {}
 
-  /** False when the run changed meanwhile (the caller reads it again). */
-  async finish(manager: EntityManager, run: Run, ending: Ending): Promise<boolean> {
+  /** False when the run changed meanwhile (or the driver lost it): the caller reads it again. */
+  async finish(manager: EntityManager, run: Run, ending: Ending, options: FinishOptions = {}): Promise<boolean> {
+    await this.runs.lockProject(manager, run.projectId);
     const finishedAt = new Date();
-    const ok = await this.runs.update(manager, run, {
-      status: ending.status,
-      reason: ending.reason ?? null,
-      failedStep: ending.failedStep ?? null,
-      nextPollAt: null,
-      stepDeadlineAt: null,
-      finishedAt,
-      ...(ending.deployMs !== undefined ? { deployMs: ending.deployMs } : {}),
-    });
+    const ok = await this.runs.update(
+      manager,
+      run,
+      {
+        status: ending.status,
+        reason: ending.reason ?? null,
+        failedStep: ending.failedStep ?? null,
+        nextPollAt: null,
+        stepDeadlineAt: null,
+        finishedAt,
+        ...(ending.deployMs !== undefined ? { deployMs: ending.deployMs } : {}),
+      },
+      options.holder,
+    );
     if (!ok) return false;
     const ended: Run = {
       ...run,
@@ -66,18 +84,50 @@ export class FinishRun {
         WHERE run_id = $1 AND status IN ('pending', 'running')`,
       [run.id, leftover],
     );
-    if (ending.status === 'succeeded' && run.triggerType === 'scale' && run.replicas !== null) {
-      await this.projects.setScaledReplicas(manager, run.projectId, run.replicas);
+    if (ending.status === 'succeeded' && run.commitSha && run.replicas !== null && run.seq !== null) {
+      await this.projects.setDeployed(manager, run.projectId, {
+        commitSha: run.commitSha,
+        replicas: run.replicas,
+        runId: run.id,
+        seq: run.seq,
+      });
     }
     await this.outbox.append(manager, [...(ending.events ?? []), runEvents.completed(ended, finishedAt)]);
-    await this.wakeNext(manager, run.projectId);
+    await this.next(manager, ended, options.followUp ?? true);
     this.log.log(`run ${run.id} ${ending.status}${ending.reason ? `: ${ending.reason}` : ''}`);
     return true;
   }
 
-  /** The oldest queued run of the project may start now that this one is done. */
-  async wakeNext(manager: EntityManager, projectId: string): Promise<void> {
-    const [next] = await this.runs.ofProject(manager, projectId, ['queued']);
-    if (next) await this.runs.update(manager, next, { nextPollAt: new Date() });
+  /** Wakes the project's queued run, or queues the attempt the desired state still needs. */
+  private async next(manager: EntityManager, ended: Run, followUp: boolean): Promise<void> {
+    const live = (await this.runs.ofProject(manager, ended.projectId, LIVE)).filter((r) => r.id !== ended.id);
+    const queued = live.find((r) => r.status === 'queued');
+    if (queued) {
+      await this.runs.update(manager, queued, { nextPollAt: new Date() });
+      return;
+    }
+    if (!followUp || live.length || !ended.startedAt || ended.status === 'cancelled') return;
+    const project = await this.projects.byId(manager, ended.projectId);
+    if (!project || project.status !== 'ready' || !project.desired.commitSha) return;
+    const { desired, deployed } = project;
+    const aimedThere = ended.commitSha === desired.commitSha && ended.replicas === desired.replicas;
+    const there = deployed.commitSha === desired.commitSha && deployed.replicas === desired.replicas;
+    // A run that tried for the desired state and failed is not tried again by itself (no loop).
+    if (aimedThere || there) return;
+    await this.recorder.record(
+      manager,
+      {
+        id: randomUUID(),
+        projectId: ended.projectId,
+        triggerType: 'reconcile',
+        triggerReason: `the desired state moved on while run ${ended.id} ran`,
+        requestedAt: new Date(),
+        commitSha: desired.commitSha,
+        commitMessage: desired.commitMessage,
+        replicas: desired.replicas,
+        desiredVersion: desired.version,
+      },
+      ended.id,
+    );
   }
 }

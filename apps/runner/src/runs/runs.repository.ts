@@ -35,13 +35,21 @@ const COLUMNS: Record<keyof Run, string> = {
   buildMs: 'build_ms',
   deployMs: 'deploy_ms',
   version: 'version',
+  desiredVersion: 'desired_version',
+  seq: 'seq',
+  triggerReason: 'trigger_reason',
+  leaseUntil: 'lease_until',
+  leaseToken: 'lease_token',
+  buildsBefore: 'builds_before',
+  deploysBefore: 'deploys_before',
+  lastError: 'last_error',
   requestedAt: 'requested_at',
   createdAt: 'created_at',
   startedAt: 'started_at',
   finishedAt: 'finished_at',
 };
 
-export type RunChanges = Partial<Omit<Run, 'id' | 'version' | 'createdAt'>>;
+export type RunChanges = Partial<Omit<Run, 'id' | 'version' | 'createdAt' | 'leaseUntil' | 'leaseToken'>>;
 
 /** The notification the driver listens for: some run has become due now. */
 export const RUN_DUE_CHANNEL = 'runner_run_due';
@@ -76,15 +84,23 @@ export class RunsRepository {
   }
 
   /**
-   * Applies changes when the run is still at `version` (nobody changed it meanwhile); false
-   * otherwise, and the caller reads it again. A run made due now wakes the driver.
+   * Applies changes when the run still has the status the caller decided on (under the row's lock
+   * or the caller's lease), and, for a driver (`holder`: its lease token), only while it still
+   * holds the run: a runner that lost its lease (paused, too slow) writes nothing. False
+   * otherwise, and the caller reads the run again. A run made due now wakes the driver.
    */
-  async update(manager: EntityManager, run: Pick<Run, 'id' | 'version'>, changes: RunChanges): Promise<boolean> {
-    const entries = Object.entries(changes);
-    const set = entries.map(([k], i) => `${COLUMNS[k as keyof Run]} = $${i + 3}`);
+  async update(
+    manager: EntityManager,
+    run: Pick<Run, 'id' | 'status'>,
+    changes: RunChanges,
+    holder?: string | null,
+  ): Promise<boolean> {
+    const entries = Object.entries(changes).map(([k, v]) => [k, jsonColumn(k) ? JSON.stringify(v) : v] as const);
+    const set = entries.map(([k], i) => `${COLUMNS[k as keyof Run]} = $${i + 4}`);
     const [, affected] = await manager.query(
-      `UPDATE runs SET ${[...set, 'version = version + 1'].join(', ')} WHERE id = $1 AND version = $2`,
-      [run.id, run.version, ...entries.map(([, v]) => v)],
+      `UPDATE runs SET ${[...set, 'version = version + 1'].join(', ')}
+        WHERE id = $1 AND status = $2 AND ($3::uuid IS NULL OR lease_token = $3::uuid)`,
+      [run.id, run.status, holder ?? null, ...entries.map(([, v]) => v)],
     );
     if (affected && changes.nextPollAt && changes.nextPollAt.getTime() <= Date.now()) {
       await manager.query(`SELECT pg_notify('${RUN_DUE_CHANNEL}', '')`);
@@ -92,14 +108,15 @@ export class RunsRepository {
     return affected > 0;
   }
 
-  async updateNow(run: Pick<Run, 'id' | 'version'>, changes: RunChanges): Promise<boolean> {
-    return this.update(this.dataSource.manager, run, changes);
+  async updateNow(run: Pick<Run, 'id' | 'status'>, changes: RunChanges, holder?: string | null): Promise<boolean> {
+    return this.update(this.dataSource.manager, run, changes, holder);
   }
 
-  /** Milliseconds until the earliest scheduled look at any run, at most `max`. */
+  /** Milliseconds until some run can be claimed (due and not held), at most `max`. */
   async msUntilNextDue(max: number): Promise<number> {
     const [row] = await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM (min(next_poll_at) - now())) * 1000 AS ms FROM runs WHERE next_poll_at IS NOT NULL`,
+      `SELECT EXTRACT(EPOCH FROM (min(GREATEST(next_poll_at, COALESCE(lease_until, next_poll_at))) - now())) * 1000 AS ms
+         FROM runs WHERE next_poll_at IS NOT NULL`,
     );
     const ms = row?.ms === null || row?.ms === undefined ? max : Number(row.ms);
     return Math.max(0, Math.min(max, ms));
@@ -125,30 +142,42 @@ export class RunsRepository {
   }
 
   /**
-   * Claims runs that are due, pushing their next look a lease ahead: another replica will not
-   * take them meanwhile, and a replica that dies leaves them due again when the lease runs out.
+   * Claims runs that are due and held by nobody (their lease ran out or was given back), except
+   * those this process is still advancing: each gets this claim's lease token. The lease is a
+   * separate column from the next poll time, so a wake-up (a cancel) cannot shorten it.
    */
-  async claimDue(limit: number, leaseMs: number): Promise<Run[]> {
+  async claimDue(limit: number, leaseMs: number, token: string, busy: string[]): Promise<Run[]> {
     const [rows] = await this.dataSource.query(
-      `UPDATE runs SET next_poll_at = now() + ($2 || ' milliseconds')::interval, version = version + 1
-        WHERE id IN (SELECT id FROM runs WHERE next_poll_at <= now() ORDER BY next_poll_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+      `UPDATE runs SET lease_until = now() + ($2 || ' milliseconds')::interval, lease_token = $3, version = version + 1
+        WHERE id IN (SELECT id FROM runs WHERE next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now())
+                       AND id <> ALL($4::uuid[])
+                     ORDER BY next_poll_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
-      [limit, String(leaseMs)],
+      [limit, String(leaseMs), token, busy],
     );
     return (rows as Record<string, unknown>[]).map(toRun);
+  }
+
+  /** Extends a lease this runner holds; false when it holds it no more. */
+  async renewLease(id: string, token: string, leaseMs: number): Promise<boolean> {
+    const [, affected] = await this.dataSource.query(
+      `UPDATE runs SET lease_until = now() + ($3 || ' milliseconds')::interval WHERE id = $1 AND lease_token = $2`,
+      [id, token, String(leaseMs)],
+    );
+    return affected > 0;
+  }
+
+  /** Gives a run back: due again at its next poll time, for whichever runner comes first. */
+  async releaseLease(id: string, token: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE runs SET lease_until = NULL, lease_token = NULL WHERE id = $1 AND lease_token = $2`,
+      [id, token],
+    );
   }
 
   /** Serialises run decisions of one project (in the caller's transaction). */
   async lockProject(manager: EntityManager, projectId: string): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [projectId]);
-  }
-
-  async newerExists(manager: EntityManager, projectId: string, requestedAt: Date): Promise<boolean> {
-    const rows = await manager.query(
-      `SELECT 1 FROM runs WHERE project_id = $1 AND requested_at > $2 AND status <> 'cancelled' LIMIT 1`,
-      [projectId, requestedAt],
-    );
-    return rows.length > 0;
   }
 
   async ofProject(manager: EntityManager, projectId: string, statuses: string[]): Promise<Run[]> {
@@ -159,10 +188,11 @@ export class RunsRepository {
     return rows.map(toRun);
   }
 
-  /** Successful deployments of a project, newest first (a rollback's candidates). */
+  /** Successful deployments of a project, newest first by its deploy order (a rollback's candidates). */
   async succeeded(manager: EntityManager, projectId: string, limit: number): Promise<Run[]> {
     const rows = await manager.query(
-      `SELECT * FROM runs WHERE project_id = $1 AND status = 'succeeded' ORDER BY finished_at DESC LIMIT $2`,
+      `SELECT * FROM runs WHERE project_id = $1 AND status = 'succeeded' AND commit_sha IS NOT NULL
+        ORDER BY seq DESC NULLS LAST, finished_at DESC LIMIT $2`,
       [projectId, limit],
     );
     return rows.map(toRun);
@@ -191,6 +221,9 @@ export interface StepChanges {
   ncp?: Record<string, unknown>;
 }
 
+const JSON_COLUMNS: (keyof Run)[] = ['buildsBefore', 'lastError'];
+const jsonColumn = (key: string) => JSON_COLUMNS.includes(key as keyof Run);
+
 function toRun(r: Record<string, any>): Run {
   const run = {} as Record<string, unknown>;
   for (const [key, column] of Object.entries(COLUMNS)) run[key] = r[column] ?? null;
@@ -198,5 +231,8 @@ function toRun(r: Record<string, any>): Run {
   run.mirrorAttempt = Number(r.mirror_attempt ?? 0);
   run.buildSkipped = Boolean(r.build_skipped);
   run.cancelRequested = Boolean(r.cancel_requested);
+  run.desiredVersion = Number(r.desired_version ?? 0);
+  run.seq = r.seq === null || r.seq === undefined ? null : Number(r.seq);
+  run.deploysBefore = r.deploys_before === null || r.deploys_before === undefined ? null : Number(r.deploys_before);
   return run as unknown as Run;
 }

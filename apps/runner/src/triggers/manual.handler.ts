@@ -3,137 +3,99 @@ import type { EntityManager } from 'typeorm';
 import {
   DeployRequestedPayload,
   EventEnvelope,
+  ProjectUnpinRequestedPayload,
   RollbackRequestedPayload,
   RunRetryRequestedPayload,
   ScaleRequestedPayload,
 } from '@klepaas/contracts';
+import { GITHUB_GIVE_UP_MS, TriggerQueue } from '../desired/trigger-queue';
+import type { TriggerInput } from '../desired/trigger';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
-import { FinishRun } from '../runs/finish-run';
-import { QueueRun, NewRun } from '../runs/queue-run';
-import { Run } from '../runs/run';
+import { QueueRun } from '../runs/queue-run';
 import { RunsRepository } from '../runs/runs.repository';
 
 /**
- * Manual deploy, rollback, scale and retry: they skip the push rules and need only a ready
- * project (decision 4). The gateway has already answered with the run id, so a request that
- * cannot run still makes that run, ended failed with the reason.
+ * Manual deploy, rollback, scale, retry and unpin: they skip the push rules (decision 4) and join
+ * the project's trigger queue behind whatever came before them. The gateway has already answered
+ * with the run id, so a command for a project the runner does not know still makes that run,
+ * ended failed with the reason.
  */
 @Injectable()
 export class ManualHandler {
   constructor(
     private readonly projects: RunnerProjectsRepository,
     private readonly runs: RunsRepository,
+    private readonly triggers: TriggerQueue,
     private readonly queue: QueueRun,
-    private readonly finish: FinishRun,
   ) {}
 
-  async deploy(manager: EntityManager, envelope: EventEnvelope<string, DeployRequestedPayload>): Promise<void> {
+  deploy(manager: EntityManager, envelope: EventEnvelope<string, DeployRequestedPayload>): Promise<void> {
     const p = envelope.payload;
-    await this.queueIfReady(manager, envelope.id, {
-      id: p.runId,
-      projectId: p.projectId,
-      triggerType: 'manual',
-      requestedAt: new Date(envelope.occurredAt),
+    const input: TriggerInput = {
+      kind: 'manual',
+      runId: p.runId,
       ref: p.ref,
       commitSha: p.commitSha,
       actor: p.requestedBy,
+    };
+    return this.enqueue(manager, envelope, p.projectId, input, GITHUB_GIVE_UP_MS);
+  }
+
+  rollback(manager: EntityManager, envelope: EventEnvelope<string, RollbackRequestedPayload>): Promise<void> {
+    const p = envelope.payload;
+    return this.enqueue(manager, envelope, p.projectId, {
+      kind: 'rollback',
+      runId: p.runId,
+      deploymentId: p.deploymentId,
+      commitSha: p.commitSha,
+      stepsBack: p.stepsBack,
+      actor: p.requestedBy,
     });
   }
 
-  async rollback(manager: EntityManager, envelope: EventEnvelope<string, RollbackRequestedPayload>): Promise<void> {
+  scale(manager: EntityManager, envelope: EventEnvelope<string, ScaleRequestedPayload>): Promise<void> {
     const p = envelope.payload;
-    const spec: NewRun = {
-      id: p.runId,
-      projectId: p.projectId,
-      triggerType: 'rollback',
-      actor: p.requestedBy,
-      requestedAt: new Date(envelope.occurredAt),
-    };
-    const deployed = await this.runs.succeeded(manager, p.projectId, 50);
-    const target = p.deploymentId
-      ? deployed.find((r) => r.id === p.deploymentId)
-      : p.commitSha
-        ? deployed.find((r) => r.commitSha === p.commitSha)
-        : deployed[p.stepsBack ?? 1];
-    if (!target) {
-      const which = p.deploymentId
-        ? `deployment ${p.deploymentId}`
-        : p.commitSha
-          ? `commit ${p.commitSha.slice(0, 7)}`
-          : `${p.stepsBack ?? 1} deployment(s) back`;
-      return this.refuse(manager, envelope.id, spec, `there is no earlier successful deployment of ${which}`);
-    }
-    await this.queueIfReady(manager, envelope.id, { ...spec, ...fromDeployment(target), rollbackOf: target.id });
+    const input: TriggerInput = { kind: 'scale', runId: p.runId, replicas: p.replicas, actor: p.requestedBy };
+    return this.enqueue(manager, envelope, p.projectId, input);
   }
 
-  async scale(manager: EntityManager, envelope: EventEnvelope<string, ScaleRequestedPayload>): Promise<void> {
+  retry(manager: EntityManager, envelope: EventEnvelope<string, RunRetryRequestedPayload>): Promise<void> {
     const p = envelope.payload;
-    const spec: NewRun = {
-      id: p.runId,
-      projectId: p.projectId,
-      triggerType: 'scale',
-      actor: p.requestedBy,
-      replicas: p.replicas,
-      requestedAt: new Date(envelope.occurredAt),
-    };
-    const [current] = await this.runs.succeeded(manager, p.projectId, 1);
-    if (!current) return this.refuse(manager, envelope.id, spec, 'nothing is deployed yet to scale');
-    await this.queueIfReady(manager, envelope.id, { ...spec, ...fromDeployment(current), replicas: p.replicas });
+    const input: TriggerInput = { kind: 'retry', runId: p.runId, retryOf: p.retryOf, actor: p.requestedBy };
+    return this.enqueue(manager, envelope, p.projectId, input);
   }
 
-  async retry(manager: EntityManager, envelope: EventEnvelope<string, RunRetryRequestedPayload>): Promise<void> {
+  async unpin(manager: EntityManager, envelope: EventEnvelope<string, ProjectUnpinRequestedPayload>): Promise<void> {
     const p = envelope.payload;
-    const failed = await this.runs.find(p.retryOf, manager);
-    const spec: NewRun = {
-      id: p.runId,
-      projectId: p.projectId,
-      triggerType: failed?.triggerType ?? 'manual',
-      actor: p.requestedBy,
-      retryOf: p.retryOf,
-      requestedAt: new Date(envelope.occurredAt),
-    };
-    if (!failed || failed.projectId !== p.projectId || failed.status !== 'failed') {
-      return this.refuse(manager, envelope.id, spec, `run ${p.retryOf} is not a failed run of this project`);
+    if (!(await this.projects.byId(manager, p.projectId))) return;
+    await this.triggers.enqueue(
+      manager,
+      p.projectId,
+      { kind: 'unpin', actor: p.requestedBy },
+      envelope.id,
+      GITHUB_GIVE_UP_MS,
+    );
+  }
+
+  private async enqueue(
+    manager: EntityManager,
+    envelope: EventEnvelope,
+    projectId: string,
+    input: Extract<TriggerInput, { runId: string }>,
+    giveUpAfterMs?: number,
+  ): Promise<void> {
+    if (await this.runs.find(input.runId, manager)) return; // the same command twice makes one run
+    const project = await this.projects.byId(manager, projectId);
+    if (!project) {
+      const spec = {
+        id: input.runId,
+        projectId,
+        triggerType: input.kind === 'retry' ? ('manual' as const) : input.kind,
+        requestedAt: new Date(envelope.occurredAt),
+        actor: input.actor,
+      };
+      return this.queue.refuse(manager, spec, envelope.id, 'the project is unknown, not ready');
     }
-    // The same commit, image and replicas: whatever the failed run finished (an image already
-    // built) is not done again, since the build step skips an image the registry already has.
-    await this.queueIfReady(manager, envelope.id, {
-      ...spec,
-      deliveryId: null,
-      ref: failed.ref,
-      commitSha: failed.commitSha,
-      commitMessage: failed.commitMessage,
-      image: failed.image,
-      tag: failed.tag,
-      replicas: failed.replicas,
-      rollbackOf: failed.rollbackOf,
-    });
+    await this.triggers.enqueue(manager, projectId, input, envelope.id, giveUpAfterMs);
   }
-
-  private async queueIfReady(manager: EntityManager, causationId: string, spec: NewRun): Promise<void> {
-    if (await this.runs.find(spec.id, manager)) return; // the same command twice makes one run
-    const project = await this.projects.byId(manager, spec.projectId);
-    if (!project || project.status !== 'ready') {
-      return this.refuse(manager, causationId, spec, `the project is ${project?.status ?? 'unknown'}, not ready`);
-    }
-    await this.queue.queue(manager, spec, causationId);
-  }
-
-  /** The run the user was promised exists, ended failed at once with the reason. */
-  private async refuse(manager: EntityManager, causationId: string, spec: NewRun, reason: string): Promise<void> {
-    if (await this.runs.find(spec.id, manager)) return;
-    const run = await this.queue.record(manager, spec, causationId);
-    await this.finish.finish(manager, run, { status: 'failed', reason });
-  }
-}
-
-function fromDeployment(run: Run): Partial<NewRun> {
-  return {
-    ref: run.ref,
-    commitSha: run.commitSha,
-    commitMessage: run.commitMessage,
-    image: run.image,
-    tag: run.tag,
-    replicas: run.replicas,
-  };
 }

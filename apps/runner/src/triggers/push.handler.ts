@@ -8,22 +8,21 @@ import {
   ReleasePublishedPayload,
 } from '@klepaas/contracts';
 import { OutboxStore } from '@klepaas/persistence';
+import { GITHUB_GIVE_UP_MS, TriggerQueue } from '../desired/trigger-queue';
 import { judgePush, SkipRule } from '../policy/push-policy';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
-import { QueueRun } from '../runs/queue-run';
-import { MergeCheck } from './merge-check';
-import { randomUUID } from 'node:crypto';
 
 /**
- * A push or a published release: deploy (one run per delivery) or record why not (DeliverySkipped
- * with the rule). A release deploys its tag's commit, ignores the branch rule, obeys auto-deploy.
+ * A push or a published release. The rules that need nothing but the payload are judged here
+ * (a "no" is recorded as DeliverySkipped with the rule); the rest — the branch head GitHub
+ * reports, merge-only, the tag's commit — is decided in the project's trigger queue, so this
+ * handler never waits for GitHub.
  */
 @Injectable()
 export class PushHandler {
   constructor(
     private readonly projects: RunnerProjectsRepository,
-    private readonly queue: QueueRun,
-    private readonly mergeCheck: MergeCheck,
+    private readonly triggers: TriggerQueue,
     private readonly outbox: OutboxStore,
   ) {}
 
@@ -32,29 +31,19 @@ export class PushHandler {
     const project = await this.projects.byRepository(manager, push.repository.id);
     const verdict = judgePush(project, push);
     if (!verdict.deploy) return this.skip(manager, envelope, project?.projectId ?? null, verdict.rule, verdict.reason);
-    if (project!.settings.mergeOnly && !(await this.mergeCheck.isMergeCommit(manager, project!, push.after))) {
-      return this.skip(
-        manager,
-        envelope,
-        project!.projectId,
-        'merge-only',
-        `${push.after.slice(0, 7)} is not the merge commit of a merged pull request`,
-      );
-    }
-    await this.queue.queue(
+    await this.triggers.enqueue(
       manager,
+      project!.projectId,
       {
-        id: randomUUID(),
-        projectId: project!.projectId,
-        triggerType: 'push',
-        requestedAt: new Date(envelope.occurredAt),
+        kind: 'push',
         deliveryId: push.deliveryId,
-        ref: push.ref,
         commitSha: push.after,
         commitMessage: push.headCommit?.message ?? null,
+        ref: push.ref,
         actor: push.pusher.name ?? push.sender?.login ?? null,
       },
       envelope.id,
+      GITHUB_GIVE_UP_MS,
     );
   }
 
@@ -69,35 +58,19 @@ export class PushHandler {
         'no-project',
         `no project is registered for ${release.repository.fullName}`,
       );
-    if (project.status !== 'ready')
-      return this.skip(
-        manager,
-        envelope,
-        project.projectId,
-        'project-not-ready',
-        `the project is ${project.status}, not ready`,
-      );
-    if (!project.settings.autoDeploy) {
-      return this.skip(
-        manager,
-        envelope,
-        project.projectId,
-        'auto-deploy-off',
-        project.autoDeployReason ?? 'auto-deploy is off for this project',
-      );
-    }
-    await this.queue.queue(
+    await this.triggers.enqueue(
       manager,
+      project.projectId,
       {
-        id: randomUUID(),
-        projectId: project.projectId,
-        triggerType: 'release',
-        requestedAt: new Date(envelope.occurredAt),
+        kind: 'release',
         deliveryId: release.deliveryId,
-        ref: release.release.tagName,
+        tag: release.release.tagName,
+        prerelease: release.release.prerelease,
+        draft: release.release.draft,
         actor: release.sender?.login ?? null,
       },
       envelope.id,
+      GITHUB_GIVE_UP_MS,
     );
   }
 

@@ -64,6 +64,11 @@ export class RunnerController {
     return this.once(envelope, (m) => this.manual.retry(m, envelope));
   }
 
+  @EventPattern(Events.ProjectUnpinRequested.name)
+  onUnpin(@Payload() envelope: EventEnvelope<string, any>) {
+    return this.once(envelope, (m) => this.manual.unpin(m, envelope));
+  }
+
   @EventPattern(Events.RunCancelRequested.name)
   onCancel(@Payload() envelope: EventEnvelope<string, any>) {
     return this.once(envelope, (m) => this.control.cancel(m, envelope));

@@ -73,6 +73,13 @@ export class GitCli {
     return result.code === 0 ? result.stdout.toString().trimEnd() : undefined;
   }
 
+  /** Files changed between two commits (as `git diff --name-only base head`); undefined when either is unknown. */
+  async changedFiles(gitDir: string, base: string, head: string): Promise<string[] | undefined> {
+    const result = await this.run(['diff', '--name-only', '--end-of-options', base, head, '--'], gitDir);
+    if (result.code !== 0) return undefined;
+    return result.stdout.toString('utf8').split('\n').filter(Boolean);
+  }
+
   async readFile(gitDir: string, commit: string, path: string): Promise<Buffer | undefined> {
     const clean = path.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
     if (!clean || clean.split('/').includes('..')) return undefined;

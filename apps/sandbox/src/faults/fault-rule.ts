@@ -50,7 +50,15 @@ export type BuildFailedPhase = (typeof BUILD_FAILED_PHASES)[number];
 export const faultRuleInput = z
   .object({
     party: z.enum(PARTIES),
-    effect: z.enum(['status', 'fail', 'hang']),
+    /**
+     * status: answer this HTTP status instead of doing the call; fail, hang: a build or deploy
+     * job fails or never ends; hold: wait `delayMs` before doing the call (a slow clone, a long
+     * NCP call); delay-answer: do the call, then wait `delayMs` before answering; drop-answer: do
+     * the call, then close the connection without an answer (a lost answer).
+     */
+    effect: z.enum(['status', 'fail', 'hang', 'hold', 'delay-answer', 'drop-answer']),
+    /** effect hold and delay-answer: how long, in milliseconds. */
+    delayMs: z.number().int().min(1).max(600_000).optional(),
     /** effect status: the HTTP status to answer (e.g. 429, 503). */
     status: z.number().int().min(400).max(599).optional(),
     /** effect status: Retry-After seconds (429 gets 1 when not given). */
@@ -69,7 +77,13 @@ export const faultRuleInput = z
   .superRefine((rule, ctx) => {
     if (rule.effect === 'status' && rule.status === undefined)
       ctx.addIssue({ code: 'custom', path: ['status'], message: 'effect "status" needs a status' });
-    if (rule.effect !== 'status' && rule.party !== 'sourcebuild' && rule.party !== 'sourcedeploy')
+    if ((rule.effect === 'hold' || rule.effect === 'delay-answer') && rule.delayMs === undefined)
+      ctx.addIssue({ code: 'custom', path: ['delayMs'], message: `effect "${rule.effect}" needs delayMs` });
+    if (
+      (rule.effect === 'fail' || rule.effect === 'hang') &&
+      rule.party !== 'sourcebuild' &&
+      rule.party !== 'sourcedeploy'
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['effect'],

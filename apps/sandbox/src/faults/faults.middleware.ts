@@ -6,8 +6,9 @@ import { FaultsService } from './faults.service';
 
 /**
  * Runs before every route of every party (never /_sandbox), so one rule set can make any
- * outside service answer 429 or 503 before signatures or bodies are even looked at, as a
- * throttling gateway or a failing load balancer would.
+ * outside service answer 429 or 503 before signatures or bodies are even looked at (as a
+ * throttling gateway or a failing load balancer would), take its time before doing a call, or do
+ * the call and then answer late or not at all: the windows where "exactly once" breaks.
  */
 @Injectable()
 export class FaultsMiddleware implements NestMiddleware {
@@ -16,7 +17,32 @@ export class FaultsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const party = partyOf(req.path);
     const rule = party && this.faults.takeHttpFault(party, req.method, req.originalUrl);
-    if (party && rule) return writeFaultResponse(res, party, rule);
-    next();
+    if (!party || !rule) return next();
+    res.setHeader('x-sandbox-fault', rule.id);
+    switch (rule.effect) {
+      case 'hold':
+        setTimeout(next, rule.delayMs);
+        return;
+      case 'delay-answer':
+        afterTheCall(res, (finish) => setTimeout(finish, rule.delayMs));
+        return next();
+      case 'drop-answer':
+        afterTheCall(res, () => req.socket.destroy());
+        return next();
+      default:
+        return writeFaultResponse(res, party, rule);
+    }
   }
+}
+
+/**
+ * Lets the call run to its end, then hands over the moment its answer would be sent: `finish`
+ * sends it as it was. Express writes a JSON answer with one `end`, so holding `end` holds it all.
+ */
+function afterTheCall(res: Response, then: (finish: () => void) => void): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    then(() => end(...args));
+    return res;
+  }) as Response['end'];
 }

@@ -4,6 +4,8 @@ import { ProjectNames } from '../common/project-names';
 import { ResetHooks } from '../common/reset-hooks';
 import { FaultRule, FaultRuleInput, Party } from './fault-rule';
 
+const HTTP_EFFECTS: FaultRule['effect'][] = ['status', 'hold', 'delay-answer', 'drop-answer'];
+
 export interface JobSubject {
   id: number;
   name: string;
@@ -59,13 +61,13 @@ export class FaultsService {
     return gone.length;
   }
 
-  /** The status rule a request hits, if any (counts the hit). */
+  /** The HTTP rule (status, hold, delay-answer, drop-answer) a request hits, if any (counts the hit). */
   takeHttpFault(party: Party, method: string, url: string): FaultRule | undefined {
     const projectId = /\/project\/(\d+)(?:[/?]|$)/.exec(url)?.[1];
     const names = projectId ? [projectId, this.projectNames.nameOf(party, Number(projectId))] : [];
     return this.take(
       (r) =>
-        r.effect === 'status' &&
+        HTTP_EFFECTS.includes(r.effect) &&
         r.party === party &&
         (!r.method || r.method.toUpperCase() === method.toUpperCase()) &&
         (!r.path || url.includes(r.path)) &&
@@ -77,7 +79,7 @@ export class FaultsService {
   takeJobFault(party: 'sourcebuild' | 'sourcedeploy', subject: JobSubject): FaultRule | undefined {
     return this.take(
       (r) =>
-        r.effect !== 'status' &&
+        (r.effect === 'fail' || r.effect === 'hang') &&
         r.party === party &&
         (!r.project || r.project === String(subject.id) || r.project === subject.name),
     );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { githubId, projectSettings, uuid } from '../../common';
+import { githubId, projectSettings, revision, uuid } from '../../common';
 import { defineEvent, PayloadOf } from '../../event-definition';
 
 export const ncpResourceIds = z.object({
@@ -26,6 +26,7 @@ export const ProjectProvisioned = defineEvent(
     imageName: z.string(),
     settings: projectSettings,
     ncp: ncpResourceIds,
+    revision,
   }),
 );
 export type ProjectProvisionedPayload = PayloadOf<typeof ProjectProvisioned>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorInfo, uuid } from '../../common';
+import { errorInfo, revision, uuid } from '../../common';
 import { defineEvent, PayloadOf } from '../../event-definition';
 
 export const ProjectProvisioningFailed = defineEvent(
@@ -9,6 +9,7 @@ export const ProjectProvisioningFailed = defineEvent(
     projectId: uuid,
     step: z.enum(['sourcecommit', 'sourcebuild', 'sourcedeploy', 'sourcepipeline', 'github']),
     error: errorInfo,
+    revision,
   }),
 );
 export type ProjectProvisioningFailedPayload = PayloadOf<typeof ProjectProvisioningFailed>;

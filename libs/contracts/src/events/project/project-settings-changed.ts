@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { githubId, projectSettings, uuid } from '../../common';
+import { githubId, projectSettings, revision, uuid } from '../../common';
 import { defineEvent, PayloadOf } from '../../event-definition';
 
 /** The project's settings now (all of them, not a diff), and why auto-deploy is off if it is. */
@@ -11,6 +11,7 @@ export const ProjectSettingsChanged = defineEvent(
     settings: projectSettings,
     installationId: githubId.nullable(),
     reason: z.string().nullable(),
+    revision,
   }),
 );
 export type ProjectSettingsChangedPayload = PayloadOf<typeof ProjectSettingsChanged>;

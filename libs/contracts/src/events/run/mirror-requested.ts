@@ -10,6 +10,11 @@ export const MirrorRequested = defineEvent(
     runId: uuid,
     projectId: uuid,
     attempt: z.number().int().positive(),
+    /**
+     * The run's place in its project's deploy order (the same for every attempt of one run). The
+     * mirror writes it into the commit and refuses to replace a branch head of a later run.
+     */
+    sequence: z.number().int().positive(),
     source: z.object({ owner: z.string(), repo: z.string(), commitSha: sha, installationId: githubId.nullable() }),
     target: z.object({ repository: z.string(), branch: z.string() }),
     image: z.string(),
