@@ -76,3 +76,7 @@ export function clearFaults(sandbox: RunningSandbox): Promise<unknown> {
 export function sandboxGet(sandbox: RunningSandbox, path: string): Promise<any> {
   return call(sandbox, 'GET', path);
 }
+
+export function sandboxPost(sandbox: RunningSandbox, path: string, body: unknown): Promise<any> {
+  return call(sandbox, 'POST', path, body);
+}

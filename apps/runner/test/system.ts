@@ -15,6 +15,7 @@ import {
   startTestSandbox,
 } from '../../../test/support/sandbox';
 import { StartedService, startService, testEnv } from '../../../test/support/services';
+import type { SandboxOptions } from '../../sandbox/src/config/sandbox-options';
 
 /** The whole system in this process (every app but the sandbox-driven outside world), as in production. */
 export class TestSystem {
@@ -26,38 +27,112 @@ export class TestSystem {
     readonly sandbox: RunningSandbox,
   ) {}
 
-  static async start(options: { withRunner?: boolean } = {}): Promise<TestSystem> {
-    const system = new TestSystem(await createIsolatedInfra(), await startTestSandbox());
+  private runnerEnv: Record<string, string> = {};
+
+  /**
+   * `runnerEnv`: the runner's own settings (short step timeouts, a short lease, a reconcile
+   * interval), for the runner started here and for any started later.
+   */
+  static async start(
+    options: { withRunner?: boolean; runnerEnv?: Record<string, string>; sandbox?: Partial<SandboxOptions> } = {},
+  ): Promise<TestSystem> {
+    const system = new TestSystem(await createIsolatedInfra(), await startTestSandbox(options.sandbox));
+    system.runnerEnv = options.runnerEnv ?? {};
     const env = sandboxEnv(system.sandbox);
-    const apps = [gatewayService, provisionerService, mirrorService, historyService];
-    if (options.withRunner !== false) apps.push(runnerService);
-    for (const app of apps) system.services.push(await startService(app, system.infra, env));
+    for (const app of [gatewayService, provisionerService, mirrorService, historyService])
+      system.services.push(await startService(app, system.infra, env));
+    if (options.withRunner !== false) await system.startRunner();
     return system;
   }
 
-  /** The runner as its own process (the built app), so a test can SIGKILL it. */
-  startRunnerProcess() {
+  /** One more runner in this process (several share the work, as replicas do). */
+  async startRunner(env: Record<string, string> = {}): Promise<StartedService> {
+    const runner = await startService(runnerService, this.infra, {
+      ...sandboxEnv(this.sandbox),
+      ...this.runnerEnv,
+      ...env,
+    });
+    this.services.push(runner);
+    return runner;
+  }
+
+  /**
+   * The runner as its own process (the built app), so a test can SIGKILL or SIGSTOP it.
+   * `nodeArgs` go to node itself (e.g. `-r` a preload that skews the clock).
+   */
+  startRunnerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []) {
     const main = require('node:path').join(__dirname, '../../../dist/apps/runner/main.js');
     if (!require('node:fs').existsSync(main))
       throw new Error(`${main} is missing: run "npm run build" (npm test does it)`);
-    return require('node:child_process').spawn(process.execPath, [main], {
+    const child = require('node:child_process').spawn(process.execPath, [...nodeArgs, main], {
       env: {
         ...process.env,
         ...testEnv('runner', this.infra, {
           ...sandboxEnv(this.sandbox),
           KLEPAAS_LOG_LEVEL: process.env.KLEPAAS_TEST_LOG_LEVEL ?? 'warn',
+          ...this.runnerEnv,
+          ...env,
         }),
       },
-      stdio: ['ignore', process.env.KLEPAAS_TEST_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
-    }) as import('node:child_process').ChildProcess;
+      stdio: ['ignore', process.env.KLEPAAS_TEST_LOG_LEVEL ? 'inherit' : 'ignore', 'pipe'],
+    }) as import('node:child_process').ChildProcess & { stderrText: string };
+    // Read (so the pipe never fills) and kept, for pause points and crashes.
+    child.stderrText = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      child.stderrText = (child.stderrText + chunk.toString('utf8')).slice(-65_536);
+      process.stderr.write(chunk);
+    });
+    return child;
   }
 
   get gateway(): StartedService {
     return this.services[0];
   }
 
+  api(path: string): string {
+    return `${this.gateway.url}/api/v1${path}`;
+  }
+
+  /** Posts a command as the owner; expects 202 and returns the run id it names. */
+  async command(path: string, body: unknown = {}): Promise<string> {
+    const res = await postJson(this.api(path), body, this.owner);
+    if (res.status !== 202) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body.runId as string;
+  }
+
+  /** The run as the REST API shows it, once it has ended. */
+  untilEnded(runId: string, timeoutMs = 45_000) {
+    return pollUntil(
+      () => getJson(this.api(`/runs/${runId}`), this.owner),
+      (r) => ['succeeded', 'failed', 'cancelled', 'superseded'].includes(r.body?.status),
+      { timeoutMs, description: `run ${runId} to end` },
+    ).then((r) => r.body);
+  }
+
+  /** What became of a delivery, once the runner decided. */
+  untilDecided(deliveryId: string) {
+    return pollUntil(
+      () => getJson(this.api(`/deliveries/${deliveryId}`), this.owner),
+      (r) => r.body?.status === 'skipped' || r.body?.status === 'run',
+      { timeoutMs: 30_000, description: `delivery ${deliveryId} to be decided` },
+    ).then((r) => r.body);
+  }
+
+  /** The runner's own record of a project (desired and deployed state). */
+  runnerProject(projectId: string) {
+    return query(this.infra.databaseUrl, `SELECT * FROM runner_projects WHERE project_id = $1`, [projectId]).then(
+      (rows) => rows[0],
+    );
+  }
+
+  /** A deployment on the sandbox's cluster. */
+  async deployment(namespace: string, name: string) {
+    const cluster = await this.cluster();
+    return cluster.deployments.find((d: any) => d.namespace === namespace && d.name === name);
+  }
+
   async stop(): Promise<void> {
-    for (const s of this.services.reverse()) await s.close().catch(() => undefined);
+    for (const s of [...this.services].reverse()) await s.close().catch(() => undefined);
     await this.sandbox.close();
     await this.infra.dispose();
   }

@@ -6,13 +6,17 @@ import type { Project } from '../projects/project';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { announceSettings } from '../commands/change-settings';
 
-/** Why auto-deploy was turned off by us rather than by the user (so coming back restores it). */
+/** Why auto-deploy was turned off by us rather than by the user. */
 export const INSTALLATION_REMOVED = 'the K-Le-PaaS GitHub App no longer covers this repository';
 export const INSTALLATION_SUSPENDED = 'the K-Le-PaaS GitHub App installation is suspended';
+export const INSTALLATION_BACK =
+  'the K-Le-PaaS GitHub App covers this repository again; turn auto-deploy on to deploy its pushes';
 
 /**
  * Keeps each project's installation current: a repository (or a whole installation) removed or
- * suspended turns auto-deploy off and says why; added back or unsuspended, it is restored.
+ * suspended turns auto-deploy off and says why. Unsuspended, auto-deploy comes back (nothing
+ * changed hands). Added back — perhaps by another account, under another installation — the
+ * installation id is replaced, and auto-deploy stays off until the user turns it on.
  */
 @Injectable()
 export class ApplyInstallationChange {
@@ -47,8 +51,8 @@ export class ApplyInstallationChange {
       }
       const added = change.repositoriesAdded.map((r) => r.id);
       for (const p of added.length ? await this.projects.findLiveByRepository(added, manager) : []) {
-        const restore = p.autoDeployReason === INSTALLATION_REMOVED;
-        await update(p, installationId, restore ? true : p.settings.autoDeploy, restore ? null : p.autoDeployReason);
+        const wasRemoved = p.autoDeployReason === INSTALLATION_REMOVED;
+        await update(p, installationId, p.settings.autoDeploy, wasRemoved ? INSTALLATION_BACK : p.autoDeployReason);
       }
     });
   }

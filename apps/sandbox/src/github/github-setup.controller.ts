@@ -91,6 +91,18 @@ export class GithubSetupController {
     return { repositories: this.store.listRepositories().map((r) => this.repositoryView(r)) };
   }
 
+  /** The App installed again on the repository: another installation covers it from now on. */
+  @Post('repos/:owner/:repo/installation')
+  moveRepository(@Param('owner') owner: string, @Param('repo') name: string, @Body() body: unknown) {
+    const repo = this.store.repository(owner, name);
+    if (!repo) throw new NotFoundException(`no repository ${owner}/${name}`);
+    const { installationId } = sandboxBody(z.object({ installationId: z.number().int().positive() }), body);
+    if (!this.store.listInstallations().some((i) => i.id === installationId))
+      throw new NotFoundException(`no installation ${installationId}`);
+    repo.installationId = installationId;
+    return this.repositoryView(repo);
+  }
+
   @Post('repos/:owner/:repo/pulls')
   recordPull(@Param('owner') owner: string, @Param('repo') name: string, @Body() body: unknown) {
     const repo = this.store.repository(owner, name);
