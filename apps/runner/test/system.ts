@@ -34,13 +34,19 @@ export class TestSystem {
    * interval), for the runner started here and for any started later.
    */
   static async start(
-    options: { withRunner?: boolean; runnerEnv?: Record<string, string>; sandbox?: Partial<SandboxOptions> } = {},
+    options: {
+      withRunner?: boolean;
+      withProvisioner?: boolean;
+      runnerEnv?: Record<string, string>;
+      sandbox?: Partial<SandboxOptions>;
+    } = {},
   ): Promise<TestSystem> {
     const system = new TestSystem(await createIsolatedInfra(), await startTestSandbox(options.sandbox));
     system.runnerEnv = options.runnerEnv ?? {};
     const env = sandboxEnv(system.sandbox);
-    for (const app of [gatewayService, provisionerService, mirrorService, historyService])
-      system.services.push(await startService(app, system.infra, env));
+    const apps = [gatewayService, mirrorService, historyService];
+    if (options.withProvisioner !== false) apps.splice(1, 0, provisionerService);
+    for (const app of apps) system.services.push(await startService(app, system.infra, env));
     if (options.withRunner !== false) await system.startRunner();
     return system;
   }
@@ -61,27 +67,33 @@ export class TestSystem {
    * `nodeArgs` go to node itself (e.g. `-r` a preload that skews the clock).
    */
   startRunnerProcess(env: Record<string, string> = {}, nodeArgs: string[] = []) {
-    const main = require('node:path').join(__dirname, '../../../dist/apps/runner/main.js');
+    return this.startProcess('runner', { ...this.runnerEnv, ...env }, nodeArgs);
+  }
+
+  /** Any app as its own process (the built app) against this system's database, broker and sandbox. */
+  startProcess(app: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+    const main = require('node:path').join(__dirname, `../../../dist/apps/${app}/main.js`);
     if (!require('node:fs').existsSync(main))
       throw new Error(`${main} is missing: run "npm run build" (npm test does it)`);
     const child = require('node:child_process').spawn(process.execPath, [...nodeArgs, main], {
       env: {
         ...process.env,
-        ...testEnv('runner', this.infra, {
+        ...testEnv(app, this.infra, {
           ...sandboxEnv(this.sandbox),
           KLEPAAS_LOG_LEVEL: process.env.KLEPAAS_TEST_LOG_LEVEL ?? 'warn',
-          ...this.runnerEnv,
           ...env,
         }),
       },
-      stdio: ['ignore', process.env.KLEPAAS_TEST_LOG_LEVEL ? 'inherit' : 'ignore', 'pipe'],
-    }) as import('node:child_process').ChildProcess & { stderrText: string };
-    // Read (so the pipe never fills) and kept, for pause points and crashes.
-    child.stderrText = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      child.stderrText = (child.stderrText + chunk.toString('utf8')).slice(-65_536);
-      process.stderr.write(chunk);
-    });
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }) as import('node:child_process').ChildProcess & { output: string };
+    // Read (so the pipes never fill) and kept, for a test to look for a log line or a pause point.
+    child.output = '';
+    const keep = (echo: NodeJS.WriteStream) => (chunk: Buffer) => {
+      child.output = (child.output + chunk.toString('utf8')).slice(-262_144);
+      if (process.env.KLEPAAS_TEST_LOG_LEVEL) echo.write(chunk);
+    };
+    child.stdout!.on('data', keep(process.stdout));
+    child.stderr!.on('data', keep(process.stderr));
     return child;
   }
 
@@ -191,11 +203,12 @@ export class TestSystem {
     );
   }
 
-  private ncp() {
+  /** NCP clients with the sandbox's keys (the caller closes them). */
+  ncp() {
     return createNcpClients({
       accessKey: this.sandbox.options.ncpAccessKey,
       secretKey: this.sandbox.options.ncpSecretKey,
-      endpoints: this.services[1].config.ncp.endpoints,
+      endpoints: this.gateway.config.ncp.endpoints,
     });
   }
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { MirrorRequestedPayload } from '@klepaas/contracts';
 import { GithubCredentials } from '../credentials/github-credentials';
 import { SourceCommitRemotes } from '../credentials/sourcecommit-remotes';
-import { basicAuth, GitCli } from '@klepaas/git';
+import { basicAuth, GitAuth, GitCli } from '@klepaas/git';
 import { DeployBranchFence } from '../git/deploy-branch-fence';
 import { JobWorkspace } from '../git/job-workspace';
 import { MirrorCache } from '../git/mirror-cache';
@@ -70,11 +70,7 @@ export class MirrorJob {
       const identity = await workspace.identityOf(source.commitSha);
       const commit = await workspace.commit(tree, source.commitSha, commitMessage(request), identity);
       try {
-        const observed = await this.fence.observe(gitDir, remote.url, target.repository, target.branch, remote.auth);
-        this.fence.check(observed, request.sequence, target.branch);
-        // The same commit already there: an attempt whose answer was lost pushed it.
-        if (observed.head !== commit)
-          await workspace.push(remote.url, commit, target.branch, observed.head, remote.auth);
+        await this.pushThroughFence(workspace, gitDir, remote, commit, request);
       } catch (error) {
         if (error instanceof Refusal && error.code === 'target_not_found')
           this.deps.sourceCommit.forget(target.repository);
@@ -95,6 +91,34 @@ export class MirrorJob {
       };
     } finally {
       await workspace.dispose();
+    }
+  }
+
+  /**
+   * Pushes unless a later run's commit is on the branch (or this one already is). A push refused
+   * because the branch moved since the look is judged again: a later run's commit there is a
+   * refusal (`superseded`), anything else goes back to the consumer to be tried again.
+   */
+  private async pushThroughFence(
+    workspace: JobWorkspace,
+    gitDir: string,
+    remote: { url: string; auth: GitAuth },
+    commit: string,
+    request: MirrorRequestedPayload,
+  ): Promise<void> {
+    const { repository, branch } = request.target;
+    const observed = await this.fence.observe(gitDir, remote.url, repository, branch, remote.auth);
+    this.fence.check(observed, request.sequence, branch);
+    // The same commit already there: an attempt whose answer was lost pushed it.
+    if (observed.head === commit) return;
+    try {
+      await workspace.push(remote.url, commit, branch, observed.head, remote.auth);
+    } catch (error) {
+      if (error instanceof Refusal && error.code !== 'push_rejected') throw error;
+      const now = await this.fence.observe(gitDir, remote.url, repository, branch, remote.auth);
+      this.fence.check(now, request.sequence, branch);
+      if (now.head === commit) return;
+      throw error;
     }
   }
 

@@ -124,7 +124,10 @@ export class BuildStep {
         { buildId, stepStartedAt: now, nextPollAt: new Date(now.getTime() + firstLook), polls: 0, lastError: null },
         lease.token,
       );
-      if (!ok) return;
+      if (!ok) {
+        this.log.warn(`run ${run.id}: build ${buildId} not recorded here: the run moved on or another runner holds it`);
+        return;
+      }
       await this.ctx.runs.step(manager, run.id, 'build', {
         status: 'running',
         startedAt: now,

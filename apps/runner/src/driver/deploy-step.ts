@@ -140,7 +140,12 @@ export class DeployStep {
         },
         lease.token,
       );
-      if (!ok) return;
+      if (!ok) {
+        this.log.warn(
+          `run ${run.id}: deploy ${historyId} not recorded here: the run moved on or another runner holds it`,
+        );
+        return;
+      }
       await this.ctx.runs.step(manager, run.id, 'deploy', { status: 'running', startedAt: now, ncp: { historyId } });
       await this.ctx.outbox.append(manager, [
         runEvents.deployStarted({ ...run, deployHistoryId: historyId }, historyId),
