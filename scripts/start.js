@@ -19,12 +19,15 @@ const SANDBOX_DEFAULTS = {
   KLEPAAS_NCP_SOURCECOMMIT_PASSWORD: 'sandbox-git-password',
   KLEPAAS_JWT_SECRET: 'sandbox-development-jwt-secret',
   KLEPAAS_GITHUB_APP_WEBHOOK_SECRET: 'sandbox-app-webhook-secret',
-  KLEPAAS_GITHUB_WEBHOOK_SECRET: 'sandbox-webhook-secret',
   KLEPAAS_GITHUB_APP_ID: '424242',
 };
 
+/** The sandbox's development GitHub user (apps/sandbox SANDBOX_DEFAULTS): admin of every sandbox repository. */
+const SANDBOX_DEVELOPER = { github_user_id: 100001, github_login: 'sandbox-developer' };
+
 function environment() {
   const env = { ...process.env };
+  const supplied = new Set(Object.keys(SANDBOX_DEFAULTS).filter((name) => env[name]));
   delete env.PORT; // one PORT for six apps would make them collide
   env.KLEPAAS_SANDBOX = env.KLEPAAS_SANDBOX ?? 'true';
   const sandbox = /^(true|1|yes)$/i.test(env.KLEPAAS_SANDBOX);
@@ -38,22 +41,32 @@ function environment() {
       });
     }
   }
-  return { env, sandbox };
+  return { env, sandbox, supplied };
 }
 
-function banner(sandbox, env) {
+/** A development secret may be shown; a value the user supplied never is (it may be a real one). */
+function shown(env, supplied, name) {
+  return supplied.has(name) ? `(the value of ${name} you set)` : env[name];
+}
+
+function banner(sandbox, env, supplied) {
   const line = '='.repeat(78);
   if (sandbox) {
     const jwt = require('jsonwebtoken');
-    const token = jwt.sign({ sub: 'developer', roles: ['admin'] }, env.KLEPAAS_JWT_SECRET, { expiresIn: '12h' });
+    const token = jwt.sign({ sub: 'developer', roles: ['admin'], ...SANDBOX_DEVELOPER }, env.KLEPAAS_JWT_SECRET, {
+      expiresIn: '12h',
+      issuer: env.KLEPAAS_JWT_ISSUER || 'klepaas',
+      audience: env.KLEPAAS_JWT_AUDIENCE || 'klepaas',
+    });
     console.log(`\x1b[1;33m${line}
  SANDBOX MODE: NCP, GitHub and Slack are the local sandbox on port ${env.KLEPAAS_SANDBOX_PORT ?? 4000}.
  Nothing here talks to the real NCP. Set KLEPAAS_SANDBOX=false (and real credentials) for that.
 
  REST API      http://127.0.0.1:${env.KLEPAAS_GATEWAY_PORT ?? 3000}/api/v1   (OpenAPI: /api/docs)
  Webhooks      POST http://127.0.0.1:${env.KLEPAAS_GATEWAY_PORT ?? 3000}/api/v1/github/webhook
-               secret: ${env.KLEPAAS_GITHUB_WEBHOOK_SECRET}
- Bearer token  (user "developer", operator; valid 12 h)
+               App secret: ${shown(env, supplied, 'KLEPAAS_GITHUB_APP_WEBHOOK_SECRET')}
+               (a repository hook uses its project's own secret, shown when it is registered)
+ Bearer token  (user "developer", operator, GitHub user ${SANDBOX_DEVELOPER.github_login}; valid 12 h)
  ${token}
 ${line}\x1b[0m`);
   } else {
@@ -90,13 +103,13 @@ function readable(line) {
 }
 
 (async () => {
-  const { env, sandbox } = environment();
+  const { env, sandbox, supplied } = environment();
   await requireInfrastructure(
     env.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
     env.KLEPAAS_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
   );
   buildIfStale();
-  banner(sandbox, env);
+  banner(sandbox, env, supplied);
   const apps = sandbox ? APPS : APPS.filter((a) => a !== 'sandbox');
   const children = new Map();
   let stopping = false;

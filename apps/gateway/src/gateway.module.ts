@@ -42,7 +42,7 @@ export class GatewayModule {
           retryDelaysMs: config.retryDelaysMs,
           publishes: true,
         }),
-        AuthModule.forRoot(config.jwtSecret!),
+        AuthModule.forRoot({ secret: config.jwtSecret!, issuer: config.jwtIssuer, audience: config.jwtAudience }),
         GithubModule.forRoot(config),
       ],
       controllers: [DeliveriesController, ParkedController, ProjectsController, RunsController, EventsController],

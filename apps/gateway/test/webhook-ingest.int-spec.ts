@@ -97,7 +97,7 @@ describe('GitHub webhook ingestion', () => {
   it('refuses a signature over different bytes (the body re-serialised) with 401', async () => {
     const payload = examplesOf('push')[0];
     const signedOver = await sendWebhook(gateway.url, 'push', JSON.stringify(payload, null, 2), {
-      signature: `sha256=${require('node:crypto').createHmac('sha256', TEST_SECRETS.webhook).update(JSON.stringify(payload)).digest('hex')}`,
+      signature: `sha256=${require('node:crypto').createHmac('sha256', TEST_SECRETS.appWebhook).update(JSON.stringify(payload)).digest('hex')}`,
     });
     expect(signedOver.status).toBe(401);
   });

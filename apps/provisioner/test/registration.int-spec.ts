@@ -180,7 +180,7 @@ describe('registering a repository', () => {
     );
     expect((await sendJson('DELETE', `${gateway.url}/api/v1/projects/${body.id}`, undefined, bob)).status).toBe(404);
     expect((await getJson(`${gateway.url}/api/v1/projects/${body.id}`)).status).toBe(401);
-    const expired = mintToken(TEST_SECRETS.jwt, { userId: 'alice' }, -10);
+    const expired = mintToken(TEST_SECRETS.jwt, { userId: 'alice' }, { expiresInSeconds: -10 });
     const res = await getJson(`${gateway.url}/api/v1/projects/${body.id}`, expired);
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/expired/);

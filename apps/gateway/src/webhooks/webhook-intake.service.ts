@@ -38,7 +38,7 @@ export class WebhookIntake {
     private readonly store: DeliveryStore,
     metrics: MetricsService,
   ) {
-    this.secrets = [config.github.appWebhookSecret, config.github.webhookSecret].filter((s): s is string => !!s);
+    this.secrets = [config.github.appWebhookSecret].filter((s): s is string => !!s);
     this.counter = metrics.counter('klepaas_webhook_deliveries_total', 'GitHub deliveries by event and outcome', [
       'event',
       'outcome',
