@@ -16,7 +16,7 @@ export interface WebhookLimits extends BodyLimits {
   bytesInFlight: number;
 }
 
-const log = new Logger('WebhookHttp');
+type ErrorLog = Pick<Logger, 'error'>;
 
 /**
  * Serves the webhook routes straight from the HTTP server, ahead of Express and Nest: GitHub
@@ -25,25 +25,31 @@ const log = new Logger('WebhookHttp');
  * (Express's routing alone was about a tenth of the gateway's CPU per delivery; the intake logs
  * one line per delivery itself). Every other request goes on to Express as before.
  */
-export function serveWebhooksFirst(server: Server, intake: WebhookIntake, limits: WebhookLimits): ByteBudget {
+export function serveWebhooksFirst(
+  server: Server,
+  intake: Pick<WebhookIntake, 'receive'>,
+  limits: WebhookLimits,
+  log: ErrorLog = new Logger('WebhookHttp'),
+): ByteBudget {
   const budget = new ByteBudget(limits.bytesInFlight);
   const others = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?', 1)[0];
-    if (req.method === 'POST' && WEBHOOK_PATHS.includes(path)) return handle(req, res, intake, limits, budget);
+    if (req.method === 'POST' && WEBHOOK_PATHS.includes(path)) return handle(req, res, { intake, limits, budget, log });
     for (const listener of others) listener.call(server, req, res);
   });
   return budget;
 }
 
-function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  intake: WebhookIntake,
-  limits: WebhookLimits,
-  budget: ByteBudget,
-): void {
+interface Handling {
+  intake: Pick<WebhookIntake, 'receive'>;
+  limits: WebhookLimits;
+  budget: ByteBudget;
+  log: ErrorLog;
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, { intake, limits, budget, log }: Handling): void {
   const deliveryId = header(req, 'x-github-delivery');
   const read = readBody(req, limits, budget);
   // The bytes stay charged until the answer is out: parsing and storing them costs memory too.
