@@ -39,7 +39,7 @@ const MAX_BATCH = 200;
 const MAX_CONCURRENT_COMMITS = 2;
 const STORE_TIMEOUT_MS = 5000;
 /** Deliveries waiting for a commit; beyond it new ones are refused at once rather than queued without end. */
-const MAX_QUEUED = 5000;
+export const MAX_QUEUED_DELIVERIES = 5000;
 
 /**
  * Stores each delivery and its event atomically, grouping the deliveries that arrive
@@ -60,7 +60,7 @@ export class DeliveryStore {
   ) {}
 
   store(record: DeliveryRecord, event: EventEnvelope | null): Promise<StoreOutcome> {
-    if (this.queue.length >= MAX_QUEUED) return Promise.reject(new StoreBusyError());
+    if (this.queue.length >= MAX_QUEUED_DELIVERIES) return Promise.reject(new StoreBusyError());
     const stored = new Promise<StoreOutcome>((resolve, reject) => {
       this.queue.push({ record, event, resolve, reject });
       this.pump();
