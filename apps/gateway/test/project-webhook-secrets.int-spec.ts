@@ -1,4 +1,4 @@
-import { createIsolatedInfra, IsolatedInfra } from '@klepaas/testing';
+import { createIsolatedInfra, IsolatedInfra, pollUntil, TcpProxy } from '@klepaas/testing';
 import { gatewayService } from '../src/gateway.service';
 import { count, query } from '../../../test/support/database';
 import { getJson, postJson, sendJson, tokenFor } from '../../../test/support/http';
@@ -9,7 +9,7 @@ import {
   SandboxRepository,
   startTestSandbox,
 } from '../../../test/support/sandbox';
-import { StartedService, startService, TEST_SECRETS } from '../../../test/support/services';
+import { StartedService, startService, TEST_SECRETS, viaProxy } from '../../../test/support/services';
 import { sendWebhook } from '../../../test/support/webhooks';
 
 const examples: Array<{ name: string; examples: any[] }> = require('@octokit/webhooks-examples');
@@ -160,6 +160,35 @@ describe('per-project webhook secrets', () => {
     );
     expect((await sendWebhook(gateway.url, 'push', pushOf(repo), { secret: project.webhookSecret })).status).toBe(401);
     expect((await postJson(`${gateway.url}/api/v1/projects/${project.id}/webhook-secret`, {}, alice)).status).toBe(404);
+  });
+
+  it('answers 503, not 500, when the secret cannot be looked up, and accepts the delivery once it can', async () => {
+    const proxy = new TcpProxy('127.0.0.1', 5432);
+    const port = await proxy.start();
+    const proxied = await startService(gatewayService, infra, {
+      ...sandboxEnv(sandbox),
+      KLEPAAS_DATABASE_URL: viaProxy(infra.databaseUrl, port),
+    });
+    try {
+      proxy.cut();
+      const cut = await sendWebhook(proxied.url, 'push', pushOf(aliceRepo), { secret: aliceProject.webhookSecret });
+      expect(cut.status).toBe(503);
+      expect(cut.body.message).toMatch(/could not be verified now; it can be redelivered/);
+      proxy.restore();
+      await pollUntil(
+        () =>
+          sendWebhook(proxied.url, 'push', pushOf(aliceRepo), {
+            secret: aliceProject.webhookSecret,
+            deliveryId: cut.deliveryId,
+          }).then((r) => r.status),
+        (status) => status === 202,
+        { description: 'the redelivery accepted once the database answers' },
+      );
+    } finally {
+      proxy.restore();
+      await proxied.close();
+      await proxy.stop();
+    }
   });
 
   describe('a signed but malformed delivery from a tenant', () => {

@@ -64,7 +64,14 @@ export class WebhookIntake {
     const byApp =
       this.appSecret !== null && verifyGithubSignature(request.rawBody, request.signature, [this.appSecret]);
     const body = parseBody(request.rawBody, request.contentType);
-    if (!byApp && !(await this.signedByProject(request, body))) return refuse(401, NOT_SIGNED);
+    if (!byApp) {
+      const byProject = await this.signedByProject(request, body).catch((error: unknown) => {
+        this.log.error(`delivery ${request.deliveryId} could not be verified: ${String(error)}`);
+        return null;
+      });
+      if (byProject === null) return refuse(503, 'the delivery could not be verified now; it can be redelivered');
+      if (!byProject) return refuse(401, NOT_SIGNED);
+    }
     if (!request.event || !EVENT_NAME.test(request.event)) return refuse(400, 'missing or malformed X-GitHub-Event');
     if (!request.deliveryId || !DELIVERY_ID.test(request.deliveryId)) {
       return refuse(400, 'missing or malformed X-GitHub-Delivery');
