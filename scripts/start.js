@@ -4,62 +4,12 @@
 // (stand-ins for NCP, GitHub and Slack), points every service at it, and supplies
 // development secrets, so a fresh checkout runs with no configuration.
 const { spawn } = require('node:child_process');
-const { generateKeyPairSync } = require('node:crypto');
 const path = require('node:path');
 const { ROOT, APPS, requireInfrastructure, buildIfStale } = require('./lib');
+const { environment, bannerText } = require('./sandbox-env');
 
 const COLORS = { gateway: 36, provisioner: 35, mirror: 33, runner: 32, history: 34, sandbox: 90 };
 const LEVELS = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-
-/** The sandbox's fixed development credentials (README): never use them outside sandbox mode. */
-const SANDBOX_DEFAULTS = {
-  KLEPAAS_NCP_ACCESS_KEY: 'sandbox-access-key',
-  KLEPAAS_NCP_SECRET_KEY: 'sandbox-secret-key',
-  KLEPAAS_NCP_SOURCECOMMIT_USERNAME: 'sandbox-git',
-  KLEPAAS_NCP_SOURCECOMMIT_PASSWORD: 'sandbox-git-password',
-  KLEPAAS_JWT_SECRET: 'sandbox-development-jwt-secret',
-  KLEPAAS_GITHUB_APP_WEBHOOK_SECRET: 'sandbox-app-webhook-secret',
-  KLEPAAS_GITHUB_WEBHOOK_SECRET: 'sandbox-webhook-secret',
-  KLEPAAS_GITHUB_APP_ID: '424242',
-};
-
-function environment() {
-  const env = { ...process.env };
-  delete env.PORT; // one PORT for six apps would make them collide
-  env.KLEPAAS_SANDBOX = env.KLEPAAS_SANDBOX ?? 'true';
-  const sandbox = /^(true|1|yes)$/i.test(env.KLEPAAS_SANDBOX);
-  if (sandbox) {
-    for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) env[name] = env[name] ?? value;
-    if (!env.KLEPAAS_GITHUB_APP_PRIVATE_KEY) {
-      // A fresh App key per start: the sandbox verifies the App's JWTs with its public half.
-      env.KLEPAAS_GITHUB_APP_PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
-        type: 'pkcs1',
-        format: 'pem',
-      });
-    }
-  }
-  return { env, sandbox };
-}
-
-function banner(sandbox, env) {
-  const line = '='.repeat(78);
-  if (sandbox) {
-    const jwt = require('jsonwebtoken');
-    const token = jwt.sign({ sub: 'developer', roles: ['admin'] }, env.KLEPAAS_JWT_SECRET, { expiresIn: '12h' });
-    console.log(`\x1b[1;33m${line}
- SANDBOX MODE: NCP, GitHub and Slack are the local sandbox on port ${env.KLEPAAS_SANDBOX_PORT ?? 4000}.
- Nothing here talks to the real NCP. Set KLEPAAS_SANDBOX=false (and real credentials) for that.
-
- REST API      http://127.0.0.1:${env.KLEPAAS_GATEWAY_PORT ?? 3000}/api/v1   (OpenAPI: /api/docs)
- Webhooks      POST http://127.0.0.1:${env.KLEPAAS_GATEWAY_PORT ?? 3000}/api/v1/github/webhook
-               secret: ${env.KLEPAAS_GITHUB_WEBHOOK_SECRET}
- Bearer token  (user "developer", operator; valid 12 h)
- ${token}
-${line}\x1b[0m`);
-  } else {
-    console.log(`${line}\n Production mode: real NCP and GitHub endpoints.\n${line}`);
-  }
-}
 
 function prefixLines(app, stream, out) {
   let buffered = '';
@@ -90,13 +40,13 @@ function readable(line) {
 }
 
 (async () => {
-  const { env, sandbox } = environment();
+  const { env, sandbox, supplied } = environment(process.env);
   await requireInfrastructure(
     env.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
     env.KLEPAAS_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
   );
   buildIfStale();
-  banner(sandbox, env);
+  console.log(bannerText(sandbox, env, supplied));
   const apps = sandbox ? APPS : APPS.filter((a) => a !== 'sandbox');
   const children = new Map();
   let stopping = false;

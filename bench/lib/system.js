@@ -23,8 +23,7 @@ const SECRETS = {
   ncpSecretKey: 'sandbox-secret-key',
   gitUsername: 'sandbox-git',
   gitPassword: 'sandbox-git-password',
-  jwt: 'bench-jwt-secret',
-  webhook: 'bench-webhook-secret',
+  jwt: 'bench-jwt-secret-of-at-least-32-bytes',
   appWebhook: 'bench-app-webhook-secret',
   githubAppId: '424242',
   githubAdminToken: 'sandbox-github-admin-token',
@@ -105,7 +104,12 @@ async function startSystem({ name = 'bench', serviceEnv = {}, logLevel = 'info' 
     dirs,
     children,
     secrets: SECRETS,
-    token: jwt.sign({ sub: 'bench-user', roles: [] }, SECRETS.jwt, { algorithm: 'HS256', expiresIn: 6 * 3600 }),
+    // As the login issues them; the GitHub identity is the sandbox's development user, admin of every repository.
+    token: jwt.sign(
+      { sub: 'bench-user', roles: [], github_user_id: 100001, github_login: 'sandbox-developer' },
+      SECRETS.jwt,
+      { algorithm: 'HS256', expiresIn: 6 * 3600, issuer: 'klepaas', audience: 'klepaas' },
+    ),
     /** Stops and removes everything; a second call waits for the first. */
     stop({ failed = false } = {}) {
       stopping ??= (async () => {
@@ -145,7 +149,6 @@ async function startSystem({ name = 'bench', serviceEnv = {}, logLevel = 'info' 
       KLEPAAS_GITHUB_APP_ID: SECRETS.githubAppId,
       KLEPAAS_GITHUB_APP_PRIVATE_KEY: appKey,
       KLEPAAS_JWT_SECRET: SECRETS.jwt,
-      KLEPAAS_GITHUB_WEBHOOK_SECRET: SECRETS.webhook,
       KLEPAAS_GITHUB_APP_WEBHOOK_SECRET: SECRETS.appWebhook,
       KLEPAAS_DATABASE_URL: infra.databaseUrl,
       KLEPAAS_RABBITMQ_URL: infra.rabbitmqUrl,
@@ -325,7 +328,7 @@ async function startSystem({ name = 'bench', serviceEnv = {}, logLevel = 'info' 
         'content-type': 'application/json',
         'x-github-event': 'push',
         'x-github-delivery': deliveryId,
-        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRETS.webhook).update(body).digest('hex')}`,
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRETS.appWebhook).update(body).digest('hex')}`,
         'user-agent': 'GitHub-Hookshot/bench',
       },
       body,

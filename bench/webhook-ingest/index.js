@@ -17,7 +17,7 @@ const args = Object.fromEntries(
 );
 const CONNECTIONS = Number(args.connections ?? 64);
 const SECONDS = Number(args.seconds ?? 10);
-const SECRET = 'bench-webhook-secret';
+const SECRET = 'bench-app-webhook-secret';
 const ROOT = path.join(__dirname, '../..');
 
 const push = require('@octokit/webhooks-examples').find((e) => e.name === 'push').examples[1];
@@ -56,8 +56,8 @@ async function measure(name, url, pathName, pid) {
     KLEPAAS_DATABASE_URL: infra.databaseUrl,
     KLEPAAS_RABBITMQ_URL: process.env.BENCH_AMQP ?? infra.rabbitmqUrl,
     KLEPAAS_GATEWAY_PORT: String(gatewayPort),
-    KLEPAAS_JWT_SECRET: 'bench-jwt-secret',
-    KLEPAAS_GITHUB_WEBHOOK_SECRET: SECRET,
+    KLEPAAS_JWT_SECRET: 'bench-jwt-secret-of-at-least-32-bytes',
+    KLEPAAS_GITHUB_APP_WEBHOOK_SECRET: SECRET,
     KLEPAAS_SANDBOX: 'true',
   });
   const bare = start(path.join(__dirname, 'bare-hmac-server.js'), [String(barePort), SECRET], {});

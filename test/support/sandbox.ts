@@ -26,7 +26,7 @@ export function sandboxEnv(sandbox: RunningSandbox): Record<string, string> {
   };
 }
 
-async function call(sandbox: RunningSandbox, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) {
+async function call(sandbox: RunningSandbox, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) {
   const res = await request(`${sandbox.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
@@ -62,6 +62,23 @@ export async function createGithubRepository(
     name,
     ...(installationId ? { installationId } : {}),
     ...(options.defaultBranch ? { defaultBranch: options.defaultBranch } : {}),
+  });
+}
+
+/** A GitHub user the sandbox knows (with no access to anything not granted); its id goes into tokens. */
+export async function createGithubUser(sandbox: RunningSandbox, login: string): Promise<{ id: number; login: string }> {
+  return call(sandbox, 'POST', '/_sandbox/github/users', { login });
+}
+
+/** What GitHub's collaborator API will say of `login` on owner/name from now on. */
+export async function grantGithubPermission(
+  sandbox: RunningSandbox,
+  repo: { owner: string; name: string },
+  login: string,
+  permission: 'admin' | 'write' | 'read' | 'none',
+): Promise<void> {
+  await call(sandbox, 'PUT', `/_sandbox/github/repos/${repo.owner}/${repo.name}/collaborators/${login}`, {
+    permission,
   });
 }
 

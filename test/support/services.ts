@@ -5,8 +5,7 @@ import type { IsolatedInfra } from '@klepaas/testing';
 
 /** Secrets every test service uses (never real ones). */
 export const TEST_SECRETS = {
-  jwt: 'test-jwt-secret-0123456789',
-  webhook: 'test-webhook-secret-abcdef',
+  jwt: 'test-jwt-secret-0123456789-abcdefghijkl',
   appWebhook: 'test-app-webhook-secret-xyz',
 };
 
@@ -38,7 +37,6 @@ export function testEnv(app: string, infra: IsolatedInfra, env: Record<string, s
     KLEPAAS_DATABASE_URL: infra.databaseUrl,
     KLEPAAS_RABBITMQ_URL: infra.rabbitmqUrl,
     KLEPAAS_JWT_SECRET: TEST_SECRETS.jwt,
-    KLEPAAS_GITHUB_WEBHOOK_SECRET: TEST_SECRETS.webhook,
     KLEPAAS_GITHUB_APP_WEBHOOK_SECRET: TEST_SECRETS.appWebhook,
     KLEPAAS_RETRY_DELAYS_MS: '100,200,400',
     KLEPAAS_SANDBOX: 'true',

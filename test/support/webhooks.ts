@@ -8,7 +8,10 @@ export interface SentWebhook {
   deliveryId: string;
 }
 
-/** Posts a delivery as GitHub does: raw JSON, event and delivery headers, HMAC of the exact bytes. */
+/**
+ * Posts a delivery as GitHub does: raw JSON, event and delivery headers, HMAC of the exact bytes.
+ * Signed with the App's secret unless `secret` says otherwise (a project's own for a repository hook).
+ */
 export async function sendWebhook(
   gatewayUrl: string,
   event: string,
@@ -31,7 +34,7 @@ export async function sendWebhook(
     'x-github-delivery': deliveryId,
     'user-agent': 'GitHub-Hookshot/test',
   };
-  const secret = options.secret === undefined ? TEST_SECRETS.webhook : options.secret;
+  const secret = options.secret === undefined ? TEST_SECRETS.appWebhook : options.secret;
   if (options.signature) headers['x-hub-signature-256'] = options.signature;
   else if (secret) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
   const res = await request(`${gatewayUrl}${options.path ?? '/api/v1/github/webhook'}`, {

@@ -12,9 +12,12 @@ import { ProjectCommandsService } from './projects/project-commands.service';
 import { ProjectViews } from './projects/project-views';
 import { ProjectsController } from './projects/projects.controller';
 import { RegisterProjectService } from './projects/register-project.service';
+import { RepositoryAccess } from './projects/repository-access';
+import { WebhookSecretController } from './projects/webhook-secret.controller';
 import { ParkedCollector } from './admin/parked-collector';
 import { ParkedController } from './admin/parked.controller';
 import { ParkedMessagesService } from './admin/parked-messages.service';
+import { TakeoversController } from './admin/takeovers.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryViewService } from './deliveries/delivery-view.service';
 import { EventStream } from './events/event-stream';
@@ -24,6 +27,7 @@ import { RunCommandsService } from './runs/run-commands.service';
 import { RunViews } from './runs/run-views';
 import { RunsController } from './runs/runs.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
+import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
@@ -42,10 +46,18 @@ export class GatewayModule {
           retryDelaysMs: config.retryDelaysMs,
           publishes: true,
         }),
-        AuthModule.forRoot(config.jwtSecret!),
+        AuthModule.forRoot({ secret: config.jwtSecret!, issuer: config.jwtIssuer, audience: config.jwtAudience }),
         GithubModule.forRoot(config),
       ],
-      controllers: [DeliveriesController, ParkedController, ProjectsController, RunsController, EventsController],
+      controllers: [
+        DeliveriesController,
+        ParkedController,
+        TakeoversController,
+        ProjectsController,
+        WebhookSecretController,
+        RunsController,
+        EventsController,
+      ],
       providers: [
         WebhookIntake,
         DeliveryStore,
@@ -54,6 +66,8 @@ export class GatewayModule {
         ParkedCollector,
         ParkedMessagesService,
         GithubLookup,
+        RepositoryAccess,
+        ProjectWebhookSecrets,
         ProjectViews,
         RegisterProjectService,
         ProjectCommandsService,

@@ -10,7 +10,11 @@ export const gatewayService: ServiceDefinition = {
   module: (config, logger) => GatewayModule.forRoot(config, logger),
   usesDatabase: true,
   configureHttp: (app, config) => {
-    serveWebhooksFirst(app.getHttpServer(), app.get(WebhookIntake), config.webhookMaxBytes);
+    serveWebhooksFirst(app.getHttpServer(), app.get(WebhookIntake), {
+      maxBytes: config.webhookMaxBytes,
+      bytesInFlight: config.webhookBytesInFlight,
+      timeoutMs: config.webhookBodyTimeoutMs,
+    });
     if (config.corsOrigins.length) {
       app.enableCors({
         origin: config.corsOrigins,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { mintToken } from '@klepaas/auth';
 import { createService, RunningService } from '@klepaas/bootstrap';
 import { loadConfig } from '@klepaas/config';
 import { Events } from '@klepaas/contracts';
@@ -10,7 +11,7 @@ import { EventFeed, readyProject, RunScript, sha } from '../../history/test/run-
 import { EventStream } from '../src/events/event-stream';
 import { gatewayService } from '../src/gateway.service';
 import { getJson, postJson, tokenFor } from '../../../test/support/http';
-import { StartedService, startService, testEnv, viaProxy } from '../../../test/support/services';
+import { StartedService, startService, TEST_SECRETS, testEnv, viaProxy } from '../../../test/support/services';
 
 interface ServerSentEvent {
   event?: string;
@@ -234,6 +235,41 @@ describe('live run events (server-sent events)', () => {
     expect(logged.join('\n')).toContain(`/api/v1/events?marker=${marker}`);
     expect(logLines.some((line) => line.includes(alice))).toBe(false);
     expect(logLines.some((line) => line.includes('access_token'))).toBe(false);
+  });
+
+  it('ends a stream when its token expires, so an expired token cannot keep listening', async () => {
+    const shortLived = mintToken(TEST_SECRETS.jwt, { userId: 'carol' }, { expiresInSeconds: 2 });
+    const stream = await open(events(), shortLived);
+    expect(stream.status).toBe(200);
+    await pollUntil(
+      () => stream.ended,
+      (ended) => ended,
+      { description: 'the stream ended when its token expired', timeoutMs: 15_000 },
+    );
+    expect(stream.comments).toEqual(['connected', 'token expired']);
+    expect((await open(events(), shortLived)).status).toBe(401);
+  });
+
+  it('refuses a user more streams than the limit with 429, even asked all at once, and no one else', async () => {
+    const limited = await startService(gatewayService, infra, { KLEPAAS_EVENT_STREAMS_PER_USER: '2' });
+    const dave = tokenFor('dave');
+    try {
+      const url = `${limited.url}/api/v1/events`;
+      const attempts = await Promise.all([1, 2, 3, 4, 5].map(() => open(url, dave)));
+      expect(attempts.map((s) => s.status).sort()).toEqual([200, 200, 429, 429, 429]);
+      const refused = attempts.find((s) => s.status === 429)!;
+      expect(refused.body).toMatchObject({ statusCode: 429, message: expect.stringMatching(/2 live event streams/) });
+      expect((await open(url, tokenFor('erin'))).status).toBe(200);
+      attempts.find((s) => s.status === 200)!.close();
+      await pollUntil(
+        () => open(url, dave).then((s) => s.status),
+        (status) => status === 200,
+        { description: 'a slot free again once a stream closed' },
+      );
+    } finally {
+      for (const s of streams) s.close();
+      await limited.close();
+    }
   });
 
   it('binds its queue again after losing RabbitMQ, and streams what is published after', async () => {

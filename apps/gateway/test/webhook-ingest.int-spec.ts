@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing';
 import { historyService } from '../../history/src/history.service';
 import { gatewayService } from '../src/gateway.service';
-import { count } from '../../../test/support/database';
+import { count, query } from '../../../test/support/database';
 import { getJson, tokenFor } from '../../../test/support/http';
 import { StartedService, startService, TEST_SECRETS } from '../../../test/support/services';
 import { sendWebhook } from '../../../test/support/webhooks';
@@ -19,6 +19,8 @@ const becomesEvent = (event: string, payload: any) =>
   (event === 'release' && payload.action === 'published') ||
   (event === 'pull_request' && payload.action === 'closed' && payload.pull_request?.merged === true);
 
+const LEGACY_SHARED_SECRET = 'the-old-shared-legacy-secret';
+
 describe('GitHub webhook ingestion', () => {
   let infra: IsolatedInfra;
   let gateway: StartedService;
@@ -26,7 +28,11 @@ describe('GitHub webhook ingestion', () => {
 
   beforeAll(async () => {
     infra = await createIsolatedInfra();
-    gateway = await startService(gatewayService, infra, { KLEPAAS_WEBHOOK_MAX_BYTES: String(256 * 1024) });
+    gateway = await startService(gatewayService, infra, {
+      KLEPAAS_WEBHOOK_MAX_BYTES: String(256 * 1024),
+      // Still set, as an old deployment would have it: it must no longer let anyone in.
+      KLEPAAS_GITHUB_WEBHOOK_SECRET: LEGACY_SHARED_SECRET,
+    });
     history = await startService(historyService, infra);
   });
 
@@ -38,6 +44,12 @@ describe('GitHub webhook ingestion', () => {
 
   const deliveries = (id: string) =>
     count(infra.databaseUrl, 'SELECT count(*) AS n FROM webhook_deliveries WHERE delivery_id = $1', [id]);
+  const row = async (id: string) =>
+    (
+      await query(infra.databaseUrl, 'SELECT status, reason, event_id FROM webhook_deliveries WHERE delivery_id = $1', [
+        id,
+      ])
+    )[0];
   const projected = (id: string) =>
     count(infra.databaseUrl, 'SELECT count(*) AS n FROM rm_timeline WHERE correlation_id = $1', [id]);
 
@@ -64,10 +76,11 @@ describe('GitHub webhook ingestion', () => {
     },
   );
 
-  it('accepts a delivery signed with the App secret as well as the legacy repository secret', async () => {
-    const payload = examplesOf('push')[0];
-    const res = await sendWebhook(gateway.url, 'push', payload, { secret: TEST_SECRETS.appWebhook });
-    expect(res.status).toBe(202);
+  it('refuses a delivery signed with the old shared legacy secret, though it is still configured', async () => {
+    const res = await sendWebhook(gateway.url, 'push', examplesOf('push')[0], { secret: LEGACY_SHARED_SECRET });
+    expect(res.status).toBe(401);
+    expect(await deliveries(res.deliveryId)).toBe(0);
+    expect(gateway.config.warnings.join()).toMatch(/KLEPAAS_GITHUB_WEBHOOK_SECRET is ignored/);
   });
 
   it('serves the seed path /api/v1/cicd/webhook with the same handler', async () => {
@@ -97,7 +110,7 @@ describe('GitHub webhook ingestion', () => {
   it('refuses a signature over different bytes (the body re-serialised) with 401', async () => {
     const payload = examplesOf('push')[0];
     const signedOver = await sendWebhook(gateway.url, 'push', JSON.stringify(payload, null, 2), {
-      signature: `sha256=${require('node:crypto').createHmac('sha256', TEST_SECRETS.webhook).update(JSON.stringify(payload)).digest('hex')}`,
+      signature: `sha256=${require('node:crypto').createHmac('sha256', TEST_SECRETS.appWebhook).update(JSON.stringify(payload)).digest('hex')}`,
     });
     expect(signedOver.status).toBe(401);
   });
@@ -137,17 +150,18 @@ describe('GitHub webhook ingestion', () => {
     expect(res.status).toBe(202);
   });
 
-  it('answers 400 for a signed body that is not JSON, and stores nothing', async () => {
+  it('answers 400 for a signed body that is not JSON, recording it as rejected with no event', async () => {
     const res = await sendWebhook(gateway.url, 'push', 'not json {');
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/not a JSON object/);
-    expect(await deliveries(res.deliveryId)).toBe(0);
+    expect(await row(res.deliveryId)).toEqual({ status: 'rejected', reason: res.body.message, event_id: null });
   });
 
-  it('answers 400 for a signed push without the fields a push has', async () => {
+  it('answers 400 for a signed push without the fields a push has, recording why', async () => {
     const res = await sendWebhook(gateway.url, 'push', { hello: 'world' });
     expect(res.status).toBe(400);
-    expect(await deliveries(res.deliveryId)).toBe(0);
+    expect(res.body.message).toMatch(/^not a readable GitHub push payload: ref: /);
+    expect(await row(res.deliveryId)).toMatchObject({ status: 'rejected', event_id: null });
   });
 
   it('answers 400 when X-GitHub-Delivery is malformed', async () => {

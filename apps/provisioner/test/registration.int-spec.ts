@@ -9,6 +9,8 @@ import {
   addFault,
   clearFaults,
   createGithubRepository,
+  createGithubUser,
+  grantGithubPermission,
   RunningSandbox,
   sandboxEnv,
   startTestSandbox,
@@ -23,7 +25,8 @@ describe('registering a repository', () => {
   let gateway: StartedService;
   let ncp: NcpClients;
   const alice = tokenFor('alice');
-  const bob = tokenFor('bob');
+  // bob is a GitHub user with no access to acme's repositories unless a test grants it.
+  let bob: string;
 
   beforeAll(async () => {
     infra = await createIsolatedInfra();
@@ -35,6 +38,7 @@ describe('registering a repository', () => {
       await startService(historyService, infra, env),
     ];
     gateway = services[0];
+    bob = tokenFor('bob', [], await createGithubUser(sandbox, 'bob-gh'));
     ncp = createNcpClients({
       accessKey: sandbox.options.ncpAccessKey,
       secretKey: sandbox.options.ncpSecretKey,
@@ -128,7 +132,7 @@ describe('registering a repository', () => {
     expect(named(await ncp.sourceDeploy.listProjects(), 'acme-api')).toHaveLength(1);
   });
 
-  it('makes one project of two registrations at the same moment, and refuses another user with 409', async () => {
+  it('makes one project of two registrations at the same moment, and refuses a user who cannot administer it', async () => {
     await createGithubRepository(sandbox, 'acme', 'twice');
     const both = await Promise.all(
       [1, 2].map(() => postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'twice' }, alice)),
@@ -136,8 +140,8 @@ describe('registering a repository', () => {
     expect(both.map((r) => r.status).sort()).toEqual([200, 202]);
     expect(both[0].body.id).toBe(both[1].body.id);
     const other = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'twice' }, bob);
-    expect(other.status).toBe(409);
-    expect(other.body.message).toMatch(/already registered by another user/);
+    expect(other.status).toBe(403);
+    expect(other.body.message).toMatch(/needs admin permission on it; GitHub says bob-gh has none/);
     const list = await getJson(`${gateway.url}/api/v1/projects`, alice);
     expect(list.body.items.filter((p: any) => p.repo === 'twice')).toHaveLength(1);
   });
@@ -180,7 +184,7 @@ describe('registering a repository', () => {
     );
     expect((await sendJson('DELETE', `${gateway.url}/api/v1/projects/${body.id}`, undefined, bob)).status).toBe(404);
     expect((await getJson(`${gateway.url}/api/v1/projects/${body.id}`)).status).toBe(401);
-    const expired = mintToken(TEST_SECRETS.jwt, { userId: 'alice' }, -10);
+    const expired = mintToken(TEST_SECRETS.jwt, { userId: 'alice' }, { expiresInSeconds: -10 });
     const res = await getJson(`${gateway.url}/api/v1/projects/${body.id}`, expired);
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/expired/);
@@ -213,7 +217,8 @@ describe('registering a repository', () => {
     expect(named(await ncp.sourcePipeline.listPipelines(), 'acme-short-lived')).toHaveLength(0);
     // The SourceCommit repository is kept unless asked for.
     expect(named(await ncp.sourceCommit.listRepositories(), ready.ncp.sourceCommitRepository)).toHaveLength(1);
-    // The repository can be registered again: a new project.
+    // The repository can be registered again (by an admin of it): a new project.
+    await grantGithubPermission(sandbox, { owner: 'acme', name: 'short-lived' }, 'bob-gh', 'admin');
     const again = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'short-lived' }, bob);
     expect(again.status).toBe(202);
     expect(again.body.id).not.toBe(body.id);

@@ -48,9 +48,10 @@ export async function createService(
       prefetch: definition.prefetch ?? config.prefetch,
     });
   }
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.bindHost);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = ['0.0.0.0', '::'].includes(config.bindHost) ? '127.0.0.1' : config.bindHost;
   let closing: Promise<void> | undefined;
   // Graceful: stop consuming and finish the messages in flight while everything they need is
   // still open; only then close HTTP, connections and the database pool.
@@ -59,5 +60,5 @@ export async function createService(
       await consumer?.drain();
       await app.close();
     })());
-  return { app, url: `http://127.0.0.1:${port}`, close };
+  return { app, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close };
 }

@@ -1,6 +1,9 @@
 import { ConfigError, loadConfig } from './config';
 
-const base = { KLEPAAS_JWT_SECRET: 'a-long-jwt-secret' };
+const base = {
+  KLEPAAS_JWT_SECRET: 'a-long-jwt-secret-of-thirty-two-bytes',
+  KLEPAAS_WEBHOOK_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+};
 
 describe('loadConfig', () => {
   it('names every bad variable in one error', () => {
@@ -26,6 +29,9 @@ describe('loadConfig', () => {
 
   it('requires the JWT secret for the gateway, and NCP keys for the runner outside sandbox mode', () => {
     expect(() => loadConfig('gateway', {})).toThrow(/KLEPAAS_JWT_SECRET: required/);
+    expect(() => loadConfig('gateway', { KLEPAAS_JWT_SECRET: base.KLEPAAS_JWT_SECRET })).toThrow(
+      /KLEPAAS_WEBHOOK_SECRET_KEY: required/,
+    );
     expect(() => loadConfig('runner', {})).toThrow(
       /KLEPAAS_NCP_ACCESS_KEY: required[\s\S]*KLEPAAS_NCP_SECRET_KEY: required/,
     );
@@ -58,7 +64,7 @@ describe('loadConfig', () => {
     const sandbox = loadConfig('runner', { KLEPAAS_SANDBOX: 'true', KLEPAAS_SANDBOX_PORT: '4100' });
     expect(sandbox.ncp.endpoints.sourceBuild).toBe('http://127.0.0.1:4100/ncp/sourcebuild');
     expect(sandbox.github.gitUrl).toBe('http://127.0.0.1:4100/github/git');
-    expect(sandbox.ncp.registry).toEqual({ url: 'http://127.0.0.1:4100', name: 'klepaas-sandbox' });
+    expect(sandbox.ncp.registry).toEqual({ url: 'http://127.0.0.1:4100', name: 'klepaas-sandbox', authHosts: [] });
   });
 
   it('takes the app port from its own variable, then PORT, then the default', () => {
@@ -72,8 +78,52 @@ describe('loadConfig', () => {
     expect(config.ncp.registry.name).toBe('klepaas-test');
   });
 
+  it('refuses a JWT secret under 32 bytes outside sandbox mode, and allows the development one inside it', () => {
+    expect(() => loadConfig('gateway', { ...base, KLEPAAS_JWT_SECRET: 'short-but-not-tiny' })).toThrow(
+      /KLEPAAS_JWT_SECRET: must be at least 32 bytes outside sandbox mode \(it has 18\)/,
+    );
+    expect(() => loadConfig('history', { KLEPAAS_JWT_SECRET: 'short-but-not-tiny' })).toThrow(/at least 32 bytes/);
+    const sandbox = loadConfig('gateway', { KLEPAAS_SANDBOX: 'true', KLEPAAS_JWT_SECRET: 'short-but-not-tiny' });
+    expect(sandbox.jwtSecret).toBe('short-but-not-tiny');
+  });
+
+  it('checks tokens for iss and aud klepaas unless told otherwise', () => {
+    expect(loadConfig('gateway', base)).toMatchObject({ jwtIssuer: 'klepaas', jwtAudience: 'klepaas' });
+    const custom = loadConfig('gateway', { ...base, KLEPAAS_JWT_ISSUER: 'login', KLEPAAS_JWT_AUDIENCE: 'cicd' });
+    expect(custom).toMatchObject({ jwtIssuer: 'login', jwtAudience: 'cicd' });
+  });
+
+  it('reads the webhook secret key as 64 hex digits or base64 of 32 bytes, refusing anything else', () => {
+    const hex = loadConfig('gateway', base).webhookSecretKey!;
+    expect(hex.toString('hex')).toBe(base.KLEPAAS_WEBHOOK_SECRET_KEY);
+    const b64 = loadConfig('gateway', { ...base, KLEPAAS_WEBHOOK_SECRET_KEY: hex.toString('base64') });
+    expect(b64.webhookSecretKey!.equals(hex)).toBe(true);
+    expect(() => loadConfig('gateway', { ...base, KLEPAAS_WEBHOOK_SECRET_KEY: 'too-short' })).toThrow(
+      /KLEPAAS_WEBHOOK_SECRET_KEY: must be 32 bytes/,
+    );
+    expect(loadConfig('gateway', { KLEPAAS_SANDBOX: 'true', KLEPAAS_JWT_SECRET: 'x' }).webhookSecretKey).toHaveLength(
+      32,
+    );
+  });
+
+  it('ignores the shared legacy webhook secret, saying why', () => {
+    const config = loadConfig('gateway', { ...base, KLEPAAS_GITHUB_WEBHOOK_SECRET: 'old-shared-secret' });
+    expect(config.warnings.join()).toMatch(/KLEPAAS_GITHUB_WEBHOOK_SECRET is ignored/);
+    expect(config.secretValues).toContain('old-shared-secret');
+  });
+
+  it('listens on loopback in sandbox mode and on every interface otherwise, unless KLEPAAS_BIND_HOST says', () => {
+    expect(loadConfig('history', { KLEPAAS_SANDBOX: 'true' }).bindHost).toBe('127.0.0.1');
+    expect(loadConfig('history', {}).bindHost).toBe('0.0.0.0');
+    expect(loadConfig('history', { KLEPAAS_SANDBOX: 'true', KLEPAAS_BIND_HOST: '0.0.0.0' }).bindHost).toBe('0.0.0.0');
+    expect(loadConfig('history', { KLEPAAS_BIND_HOST: '10.0.0.5' }).bindHost).toBe('10.0.0.5');
+    expect(() => loadConfig('history', { KLEPAAS_BIND_HOST: 'a b' })).toThrow(/KLEPAAS_BIND_HOST/);
+  });
+
   it('lists secret values for log scrubbing', () => {
     const config = loadConfig('gateway', { ...base, KLEPAAS_NCP_SECRET_KEY: 'ncp-secret-123' });
-    expect(config.secretValues).toEqual(expect.arrayContaining(['a-long-jwt-secret', 'ncp-secret-123']));
+    expect(config.secretValues).toEqual(
+      expect.arrayContaining([base.KLEPAAS_JWT_SECRET, base.KLEPAAS_WEBHOOK_SECRET_KEY, 'ncp-secret-123']),
+    );
   });
 });

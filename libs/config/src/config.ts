@@ -1,8 +1,11 @@
 import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './env';
+import { checkSecurity, securitySettings, SecuritySettings } from './security-settings';
 
-export interface KlepaasConfig {
+export interface KlepaasConfig extends SecuritySettings {
   app: AppName;
   port: number;
+  /** The interface every app listens on: loopback in sandbox mode unless KLEPAAS_BIND_HOST says otherwise. */
+  bindHost: string;
   ports: Record<AppName, number>;
   databaseUrl: string;
   rabbitmqUrl: string;
@@ -14,12 +17,10 @@ export interface KlepaasConfig {
   prefetch: number;
   webhookMaxBytes: number;
   logLevel: string;
-  jwtSecret?: string;
   github: {
     appId?: string;
     appPrivateKey?: string;
     appWebhookSecret?: string;
-    webhookSecret?: string;
     token?: string;
     apiUrl: string;
     gitUrl: string;
@@ -42,7 +43,8 @@ export interface KlepaasConfig {
       runtimeVersionId?: string;
       dockerEngineId?: string;
     };
-    registry: { url?: string; name?: string };
+    /** `authHosts`: hosts besides the registry's own that its token realm may name (the keys go there). */
+    registry: { url?: string; name?: string; authHosts: string[] };
     sourceCommitGit: { username?: string; password?: string };
     nks: { clusterId?: string; clusterNo?: number };
   };
@@ -106,6 +108,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   const warnings: string[] = [];
   checkSeedLeftovers(env, e, problems, warnings);
   checkRequired(app, e, problems, warnings);
+  checkSecurity(app, e, problems, warnings);
   if (problems.length) throw new ConfigError(problems);
   return build(app, e, warnings);
 }
@@ -127,8 +130,10 @@ function checkRequired(app: AppName, e: RawEnv, problems: string[], warnings: st
   };
   if (app === 'gateway') {
     require('KLEPAAS_JWT_SECRET', 'by the gateway to check REST bearer tokens');
-    if (!e.KLEPAAS_GITHUB_APP_WEBHOOK_SECRET && !e.KLEPAAS_GITHUB_WEBHOOK_SECRET) {
-      warnings.push('no webhook secret is configured: every GitHub webhook will be refused with 401');
+    if (!e.KLEPAAS_GITHUB_APP_WEBHOOK_SECRET) {
+      warnings.push(
+        'KLEPAAS_GITHUB_APP_WEBHOOK_SECRET is not set: only repository hooks signed with their project secret are accepted',
+      );
     }
   }
   const callsNcp = app === 'provisioner' || app === 'runner';
@@ -162,25 +167,22 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
     app,
     port,
     ports,
+    bindHost: e.KLEPAAS_BIND_HOST || (sandbox ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: e.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
     rabbitmqUrl: e.KLEPAAS_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     sandbox,
     sandboxUrl,
     publicUrl: e.KLEPAAS_PUBLIC_URL ?? `http://127.0.0.1:${ports.gateway}`,
-    corsOrigins: (e.KLEPAAS_CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    corsOrigins: list(e.KLEPAAS_CORS_ORIGINS),
     retryDelaysMs: e.KLEPAAS_RETRY_DELAYS_MS,
     prefetch: e.KLEPAAS_PREFETCH ?? 10,
     webhookMaxBytes: e.KLEPAAS_WEBHOOK_MAX_BYTES ?? DEFAULT_WEBHOOK_MAX_BYTES,
     logLevel: e.KLEPAAS_LOG_LEVEL ?? 'info',
-    jwtSecret: e.KLEPAAS_JWT_SECRET,
+    ...securitySettings(e),
     github: {
       appId: e.KLEPAAS_GITHUB_APP_ID,
       appPrivateKey: e.KLEPAAS_GITHUB_APP_PRIVATE_KEY?.replace(/\\n/g, '\n'),
       appWebhookSecret: e.KLEPAAS_GITHUB_APP_WEBHOOK_SECRET,
-      webhookSecret: e.KLEPAAS_GITHUB_WEBHOOK_SECRET,
       token: e.KLEPAAS_GITHUB_TOKEN,
       apiUrl: e.KLEPAAS_GITHUB_API_URL ?? (sandbox ? `${sandboxUrl}/github/api` : 'https://api.github.com'),
       gitUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github/git` : 'https://github.com'),
@@ -215,6 +217,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       registry: {
         url: e.KLEPAAS_NCP_CONTAINER_REGISTRY_URL ?? (sandbox ? sandboxUrl : undefined),
         name: e.KLEPAAS_NCP_CONTAINER_REGISTRY_NAME ?? registryNameFrom(e.KLEPAAS_NCP_CONTAINER_REGISTRY_URL, sandbox),
+        authHosts: list(e.KLEPAAS_NCP_CONTAINER_REGISTRY_AUTH_HOSTS).map((h) => h.toLowerCase()),
       },
       sourceCommitGit: {
         username: e.KLEPAAS_NCP_SOURCECOMMIT_USERNAME ?? (sandbox ? SANDBOX_CREDENTIALS.gitUsername : undefined),
@@ -243,6 +246,13 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
   };
   config.secretValues = collectSecrets(e, config);
   return config;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** The registry's NCP name is the first DNS label of its host (interfaces.md). */

@@ -98,6 +98,10 @@ export const envSchema = z.object({
   KLEPAAS_SANDBOX: bool(false),
   KLEPAAS_SANDBOX_URL: url(['http:', 'https:']),
   KLEPAAS_JWT_SECRET: optionalText,
+  KLEPAAS_JWT_ISSUER: optionalText,
+  KLEPAAS_JWT_AUDIENCE: optionalText,
+  KLEPAAS_REGISTRATION_PERMISSION: z.enum(['admin', 'write']).optional(),
+  KLEPAAS_WEBHOOK_SECRET_KEY: optionalText,
   KLEPAAS_GITHUB_APP_ID: optionalText,
   KLEPAAS_GITHUB_APP_PRIVATE_KEY: optionalText,
   KLEPAAS_GITHUB_APP_WEBHOOK_SECRET: optionalText,
@@ -120,6 +124,13 @@ export const envSchema = z.object({
   KLEPAAS_RETRY_DELAYS_MS: delays,
   KLEPAAS_PREFETCH: positiveInt('messages in flight per consumer'),
   KLEPAAS_WEBHOOK_MAX_BYTES: positiveInt('bytes'),
+  KLEPAAS_WEBHOOK_BYTES_IN_FLIGHT: positiveInt('bytes'),
+  KLEPAAS_WEBHOOK_BODY_TIMEOUT_MS: positiveInt('milliseconds'),
+  KLEPAAS_EVENT_STREAMS_PER_USER: positiveInt('open streams per user'),
+  KLEPAAS_BIND_HOST: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^[A-Za-z0-9.:-]{1,253}$/.test(v), 'must be an address or host name'),
   KLEPAAS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   KLEPAAS_NCP_SOURCECOMMIT_ENDPOINT: url(['http:', 'https:']),
   KLEPAAS_NCP_SOURCEBUILD_ENDPOINT: url(['http:', 'https:']),
@@ -133,6 +144,7 @@ export const envSchema = z.object({
   KLEPAAS_NCP_SOURCEBUILD_DOCKER_ENGINE_ID: optionalText,
   KLEPAAS_NCP_CONTAINER_REGISTRY_URL: optionalText,
   KLEPAAS_NCP_CONTAINER_REGISTRY_NAME: optionalText,
+  KLEPAAS_NCP_CONTAINER_REGISTRY_AUTH_HOSTS: optionalText,
   KLEPAAS_NCP_SOURCECOMMIT_USERNAME: optionalText,
   KLEPAAS_NCP_SOURCECOMMIT_PASSWORD: optionalText,
   KLEPAAS_NCP_NKS_CLUSTER_ID: optionalText,
@@ -152,6 +164,7 @@ export type RawEnv = z.output<typeof envSchema>;
 /** Variables whose values are secrets: never printed, scrubbed from every log line. */
 export const SECRET_VARIABLES = [
   'KLEPAAS_JWT_SECRET',
+  'KLEPAAS_WEBHOOK_SECRET_KEY',
   'KLEPAAS_GITHUB_APP_PRIVATE_KEY',
   'KLEPAAS_GITHUB_APP_WEBHOOK_SECRET',
   'KLEPAAS_GITHUB_WEBHOOK_SECRET',

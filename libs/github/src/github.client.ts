@@ -11,6 +11,7 @@ import { GithubHttp } from './http';
 import { createInstallationToken, getRepositoryInstallation, type RepositoryInstallation } from './installations';
 import { branchHead, changedFiles, type BranchHead } from './branches';
 import { resolveCommit } from './commits';
+import { getCollaboratorPermission, type CollaboratorPermission } from './collaborators';
 import { pullRequestsForCommit, type GithubPullRequest } from './pulls';
 import { getRepository, type GithubRepository } from './repositories';
 import { InstallationTokenCache } from './token-cache';
@@ -86,6 +87,22 @@ export class GithubClient {
   async getRepository(owner: string, repo: string, installationId: number | null): Promise<GithubRepository | null> {
     const call = { method: 'GET', path: '/repos/{owner}/{repo}' };
     return nullIfNotFound(this.#as(installationId, call, (token) => getRepository(this.#http, token, owner, repo)));
+  }
+
+  /**
+   * What GitHub says `username` may do on the repository, asked with the installation's token (or
+   * the configured one); null when GitHub knows no such user there (404).
+   */
+  async collaboratorPermission(
+    owner: string,
+    repo: string,
+    username: string,
+    installationId: number | null,
+  ): Promise<CollaboratorPermission | null> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/collaborators/{username}/permission' };
+    return nullIfNotFound(
+      this.#as(installationId, call, (token) => getCollaboratorPermission(this.#http, token, owner, repo, username)),
+    );
   }
 
   /** The commit a branch, tag or sha names; null when there is none (404 or 422). */

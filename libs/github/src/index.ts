@@ -5,6 +5,7 @@ export * from './errors';
 export * from './app-jwt';
 export * from './names';
 export type { GithubRepository } from './repositories';
+export type { CollaboratorPermission, RepositoryPermission } from './collaborators';
 export type { GithubPullRequest } from './pulls';
 export type { BranchHead } from './branches';
 export type { RepositoryInstallation } from './installations';

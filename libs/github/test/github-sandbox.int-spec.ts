@@ -113,6 +113,33 @@ describe('GitHub client against the sandbox', () => {
     });
   });
 
+  it("reports a user's permission on a repository with the installation token, as GitHub's collaborator API does", async () => {
+    const { githubDeveloperLogin, githubDeveloperId } = sandbox.options;
+    await expect(github.collaboratorPermission(owner, 'app', githubDeveloperLogin, installationId)).resolves.toEqual({
+      permission: 'admin',
+      user: { id: githubDeveloperId, login: githubDeveloperLogin },
+    });
+    await expect(github.collaboratorPermission(owner, 'app', owner, installationId)).resolves.toMatchObject({
+      permission: 'admin',
+    });
+    const stranger = await setup.user('a-stranger');
+    await expect(github.collaboratorPermission(owner, 'app', 'a-stranger', installationId)).resolves.toEqual({
+      permission: 'none',
+      user: { id: stranger.id, login: 'a-stranger' },
+    });
+    await setup.grant(owner, 'app', 'a-stranger', 'write');
+    await expect(github.collaboratorPermission(owner, 'app', 'A-Stranger', installationId)).resolves.toMatchObject({
+      permission: 'write',
+    });
+    await setup.grant(owner, 'app', githubDeveloperLogin, 'read');
+    await expect(
+      github.collaboratorPermission(owner, 'app', githubDeveloperLogin, installationId),
+    ).resolves.toMatchObject({ permission: 'read' });
+    await expect(github.collaboratorPermission(owner, 'app', 'nobody-known', installationId)).resolves.toBeNull();
+    // A repository outside the token's installation is hidden, as every repository call is.
+    await expect(github.collaboratorPermission('elsewhere', 'other', owner, installationId)).resolves.toBeNull();
+  });
+
   it('lists the merged pull request a commit belongs to, by merge commit or by head', async () => {
     const mergeSha = 'a'.repeat(40);
     const head = 'b'.repeat(40);

@@ -15,6 +15,8 @@ export interface NcpClientsOptions {
   endpoints?: Partial<NcpEndpoints>;
   /** NCR registry host or URL; without it `registry` is undefined. */
   registryUrl?: string;
+  /** Hosts besides the registry's own its token realm may name (the NCP keys go there). */
+  registryAuthHosts?: string[];
   /** A transport to share, or options for the one made here. */
   http?: NcpHttp | NcpHttpOptions;
 }
@@ -51,6 +53,7 @@ export function createNcpClients(options: NcpClientsOptions): NcpClients {
           registryUrl: options.registryUrl,
           accessKey: options.accessKey,
           secretKey: options.secretKey,
+          authHosts: options.registryAuthHosts,
           http,
         })
       : undefined,

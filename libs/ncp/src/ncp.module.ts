@@ -16,6 +16,7 @@ export function ncpClientsFromConfig(config: KlepaasConfig): NcpClients {
     region: config.ncp.region,
     endpoints: config.ncp.endpoints,
     registryUrl: config.ncp.registry.url,
+    registryAuthHosts: config.ncp.registry.authHosts,
   });
 }
 

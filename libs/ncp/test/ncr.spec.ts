@@ -117,6 +117,48 @@ describe('NcrRegistryClient.manifestExists', () => {
     }
   });
 
+  it('never sends the NCP keys to a token realm on another host, unless that host is allowed', async () => {
+    const elsewhere = await FakeHttpServer.start();
+    elsewhere.on('GET', '/token', { json: { token: 'stolen' } });
+    const hostile = await FakeHttpServer.start();
+    hostile.on('HEAD', '/v2/x/manifests/1', (req) =>
+      req.headers.authorization === 'Bearer stolen'
+        ? { status: 200 }
+        : { status: 401, headers: { 'www-authenticate': `Bearer realm="${elsewhere.url}/token",service="r"` } },
+    );
+    try {
+      const error = await client(hostile.url)
+        .manifestExists('x', '1')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NcpApiError);
+      expect(String(error)).toMatch(/token realm .* is not the registry's own host/);
+      expect(elsewhere.requests).toHaveLength(0);
+      // A realm host the operator allowed (KLEPAAS_NCP_CONTAINER_REGISTRY_AUTH_HOSTS) is followed.
+      const allowed = new NcrRegistryClient({
+        registryUrl: hostile.url,
+        accessKey: ACCESS_KEY,
+        secretKey: SECRET_KEY,
+        authHosts: [new URL(elsewhere.url).host],
+        http,
+      });
+      await expect(allowed.manifestExists('x', '1')).resolves.toBe(true);
+      expect(elsewhere.requests[0].headers.authorization).toBe(BASIC);
+    } finally {
+      await hostile.close();
+      await elsewhere.close();
+    }
+  });
+
+  it('refuses a realm on its own host over a weaker scheme than the registry', async () => {
+    const registryUrl = 'https://registry.example';
+    const c = new NcrRegistryClient({ registryUrl, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, http });
+    const challenge = { scheme: 'bearer', params: { realm: 'http://registry.example/token' } };
+    const error = await (c as any)
+      .fetchToken(challenge, 'x', new URL(`${registryUrl}/v2/x/manifests/1`))
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/not the registry's own host nor an allowed one/);
+  });
+
   it('answers a Basic challenge with the NCP keys directly', async () => {
     const basic = await FakeHttpServer.start();
     basic.on('HEAD', '/v2/x/manifests/1', (req) =>

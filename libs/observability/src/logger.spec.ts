@@ -37,6 +37,32 @@ describe('the structured logger', () => {
     expect(lines[0].git.password).toBe('[REDACTED]');
   });
 
+  it('redacts secret-named fields at any depth, in objects and arrays, without touching the logged object', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ app: 'test', destination });
+    const logged = {
+      project: { settings: { hook: { config: { secret: 'deep-1', url: 'https://x' } } } },
+      calls: [{ request: { headers: { Authorization: 'Bearer deep-2' } } }, { auth: [{ token: 'deep-3' }] }],
+      a: { b: { c: { d: { e: { f: { privateKey: 'deep-4', webhookSecret: 'deep-5' } } } } } },
+    };
+    log.info(logged, 'nested');
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['deep-1', 'deep-2', 'deep-3', 'deep-4', 'deep-5']) expect(text).not.toContain(secret);
+    expect(lines[0].project.settings.hook.config).toEqual({ secret: '[REDACTED]', url: 'https://x' });
+    expect(lines[0].calls[1].auth[0].token).toBe('[REDACTED]');
+    expect(logged.project.settings.hook.config.secret).toBe('deep-1');
+  });
+
+  it('cuts an object deeper than it can read, or one that refers to itself, instead of failing', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ app: 'test', destination });
+    const cycle: Record<string, unknown> = { name: 'loop' };
+    cycle.self = cycle;
+    log.info({ cycle }, 'cyclic');
+    expect(lines[0].msg).toBe('cyclic');
+    expect(JSON.stringify(lines[0])).toContain('[too deep]');
+  });
+
   it('puts the correlation id of the work in progress on every line of it', async () => {
     const { lines, destination } = capture();
     const log = createLogger({ app: 'test', destination });

@@ -1,21 +1,33 @@
 import pino, { Logger } from 'pino';
 import { currentCorrelationId } from './correlation';
 
-/** Paths whose values are secrets wherever they appear in a logged object. */
+/** Request headers that carry credentials (the request logger's `req` is serialised, then redacted). */
 const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-hub-signature-256"]',
   'req.headers["x-hub-signature"]',
   'req.headers["x-ncp-apigw-signature-v2"]',
-  '*.password',
-  '*.secret',
-  '*.secretKey',
-  '*.token',
-  '*.accessToken',
-  '*.privateKey',
-  '*.authorization',
 ];
+
+/** Field names whose values are secrets at any depth of a logged object (compared in lower case). */
+const SECRET_FIELDS = new Set([
+  'password',
+  'secret',
+  'secretkey',
+  'token',
+  'accesstoken',
+  'privatekey',
+  'authorization',
+  'cookie',
+  'webhooksecret',
+  'x-hub-signature-256',
+  'x-hub-signature',
+  'x-ncp-apigw-signature-v2',
+]);
+const CENSOR = '[REDACTED]';
+/** Deeper than this, a logged object is cut: nothing useful lives that deep, and cycles end here. */
+const MAX_DEPTH = 12;
 
 export interface LoggerOptions {
   app: string;
@@ -35,7 +47,8 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level ?? 'info',
       base: { app: options.app },
-      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      redact: { paths: REDACTED_PATHS, censor: CENSOR },
+      formatters: { log: (object) => redactSecretFields(object) as Record<string, unknown> },
       mixin: () => {
         const correlationId = currentCorrelationId();
         return correlationId ? { correlationId } : {};
@@ -45,6 +58,29 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+/**
+ * A copy of a logged object with every secret-named field replaced, however deep it sits in
+ * plain objects and arrays. Other objects (errors, requests) are left to their serialisers; the
+ * value scrubber below still catches known secrets in whatever they print.
+ */
+export function redactSecretFields(value: unknown, depth = 0): unknown {
+  if (Array.isArray(value))
+    return depth >= MAX_DEPTH ? '[too deep]' : value.map((v) => redactSecretFields(v, depth + 1));
+  if (!isPlainObject(value)) return value;
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    copy[key] = SECRET_FIELDS.has(key.toLowerCase()) ? CENSOR : redactSecretFields(field, depth + 1);
+  }
+  return copy;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Replaces each known secret value (and its JSON-escaped form) with [REDACTED]. */

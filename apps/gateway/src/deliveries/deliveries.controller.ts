@@ -12,12 +12,14 @@ export class DeliveriesController {
 
   @Get(':deliveryId')
   @ApiOperation({
-    summary: 'What became of a webhook delivery: accepted (not yet decided), ignored, skipped (with the rule) or run',
+    summary:
+      'What became of a webhook delivery: accepted (not yet decided), ignored, rejected (with the reason), skipped (with the rule) or run',
   })
   @ApiResponse({ status: 200, description: '{deliveryId, event, action?, receivedAt, status, reason?, runId?}' })
   @ApiResponse({
     status: 404,
-    description: 'unknown, or not visible to the caller (only the project owner and operators see a delivery)',
+    description:
+      "unknown, or not visible to the caller (only operators and the owner of the repository's project when it arrived see a delivery)",
   })
   async get(@Param('deliveryId') deliveryId: string, @CurrentPrincipal() caller: Principal): Promise<DeliveryView> {
     const view = await this.deliveries.find(deliveryId, caller);

@@ -8,7 +8,7 @@ export interface DeliveryView {
   event: string;
   action?: string;
   receivedAt: string;
-  status: 'accepted' | 'ignored' | 'skipped' | 'run';
+  status: 'accepted' | 'ignored' | 'rejected' | 'skipped' | 'run';
   reason?: string;
   rule?: string;
   runId?: string;
@@ -16,8 +16,10 @@ export interface DeliveryView {
 }
 
 /**
- * A delivery as its reader sees it: the gateway's own row (it was verified and stored),
- * merged with history's outcome once the runner has decided (skipped, or a run).
+ * A delivery as its reader sees it: the gateway's own row (it was verified and stored; a payload
+ * that failed its schema is `rejected` with the reason), merged with history's outcome once the
+ * runner has decided (skipped, or a run). It is visible to the owner of the project that claimed
+ * its repository when it arrived (a later owner of the repository does not see it) and to operators.
  */
 @Injectable()
 export class DeliveryViewService {
@@ -29,24 +31,23 @@ export class DeliveryViewService {
   /** Null when it does not exist or the caller may not see it (both answer 404). */
   async find(deliveryId: string, caller: Principal): Promise<DeliveryView | null> {
     const rows = await this.dataSource.query(
-      `SELECT delivery_id, event, action, status, repository_id, received_at FROM webhook_deliveries WHERE delivery_id = $1`,
+      `SELECT delivery_id, event, action, status, reason, owner_id, project_id, received_at
+         FROM webhook_deliveries WHERE delivery_id = $1`,
       [deliveryId],
     );
     if (!rows.length) return null;
     const row = rows[0];
-    if (!isOperator(caller)) {
-      const owner =
-        row.repository_id === null ? null : await this.readModel.projects.ownerOfRepository(Number(row.repository_id));
-      if (owner !== caller.userId) return null;
-    }
+    if (!isOperator(caller) && (row.owner_id === null || row.owner_id !== caller.userId)) return null;
     const view: DeliveryView = {
       deliveryId: row.delivery_id,
       event: row.event,
       ...(row.action ? { action: row.action } : {}),
       receivedAt: new Date(row.received_at).toISOString(),
       status: row.status,
+      ...(row.reason ? { reason: row.reason } : {}),
+      ...(row.project_id ? { projectId: row.project_id } : {}),
     };
-    if (row.status === 'ignored') return view;
+    if (row.status !== 'accepted') return view;
     const outcome = await this.readModel.deliveries.find(deliveryId);
     if (!outcome || outcome.status === 'accepted') return view;
     return {

@@ -49,6 +49,8 @@ export class EventStream implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly claims = new RepositoryClaims();
   private readonly listeners = new Set<StreamListener>();
   private readonly owners = new Map<string, string>();
+  /** Open (or opening) streams per user, for the per-user limit. */
+  private readonly perUser = new Map<string, number>();
   private channel?: ChannelWrapper;
   private delivering: Promise<void> = Promise.resolve();
 
@@ -80,6 +82,24 @@ export class EventStream implements OnApplicationBootstrap, OnModuleDestroy {
   /** How many streams are open in this process. */
   get openStreams(): number {
     return this.listeners.size;
+  }
+
+  /**
+   * Takes one of the user's `limit` stream slots, or answers null when all are taken. Taken before
+   * any await, so concurrent opens cannot all slip under the limit; the returned release is idempotent.
+   */
+  reserve(userId: string, limit: number): (() => void) | null {
+    const open = this.perUser.get(userId) ?? 0;
+    if (open >= limit) return null;
+    this.perUser.set(userId, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.perUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userId, left);
+      else this.perUser.delete(userId);
+    };
   }
 
   subscribe(listener: StreamListener): () => void {

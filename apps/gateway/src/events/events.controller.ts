@@ -2,6 +2,9 @@ import {
   BadRequestException,
   Controller,
   Get,
+  HttpException,
+  HttpStatus,
+  Inject,
   NotFoundException,
   Query,
   Req,
@@ -12,6 +15,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BearerAuthGuard, CurrentPrincipal, Principal } from '@klepaas/auth';
+import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
 import type { EventEnvelope } from '@klepaas/contracts';
 import { withTimeout } from '@klepaas/observability';
 import { ProjectViews } from '../projects/project-views';
@@ -22,6 +26,8 @@ export const HEARTBEAT_MS = 15_000;
 /** A client this far behind is cut off (it reconnects and reads what it missed over REST). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** setTimeout's longest delay (about 24.8 days); a token living longer is re-checked on reconnect. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -32,6 +38,7 @@ export class EventsController {
     private readonly stream: EventStream,
     private readonly projects: ProjectViews,
     private readonly runs: RunViews,
+    @Inject(KLEPAAS_CONFIG) private readonly config: KlepaasConfig,
   ) {}
 
   @Get()
@@ -41,7 +48,8 @@ export class EventsController {
       `Streams ${STREAMED_EVENTS.join(', ')} as they happen, for the caller's projects only, narrowed by ` +
       `projectId and runId. A comment line every ${HEARTBEAT_MS / 1000} s keeps the connection open. Nothing is ` +
       'replayed: read what happened before the stream opened from GET /api/v1/runs/{id}. EventSource, which ' +
-      'cannot send headers, may pass the token as ?access_token= instead.',
+      'cannot send headers, may pass the token as ?access_token= instead. The stream ends when the token ' +
+      'expires; each user may hold a limited number of streams open at once (429 beyond it).',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'projectId', required: false, description: "only this project's events" })
@@ -50,6 +58,10 @@ export class EventsController {
   @ApiResponse({ status: 200, description: 'the stream (text/event-stream), until the client leaves' })
   @ApiResponse({ status: 400, description: 'projectId or runId is not a UUID' })
   @ApiResponse({ status: 404, description: "the project or run is unknown, or another user's" })
+  @ApiResponse({
+    status: 429,
+    description: 'the caller already holds as many streams as a user may (KLEPAAS_EVENT_STREAMS_PER_USER)',
+  })
   @ApiResponse({ status: 503, description: 'the broker is unreachable, so there is nothing live to stream' })
   async open(
     @CurrentPrincipal() caller: Principal,
@@ -58,12 +70,23 @@ export class EventsController {
     @Query('projectId') projectId?: string,
     @Query('runId') runId?: string,
   ): Promise<void> {
-    await this.checkFilters(caller, projectId, runId);
-    try {
-      await withTimeout(this.stream.ready(), 5000, 'the live event subscription');
-    } catch {
-      throw new ServiceUnavailableException('live events are unavailable: the broker does not answer; try again');
+    const slot = this.stream.reserve(caller.userId, this.config.eventStreamsPerUser);
+    if (!slot) {
+      throw new HttpException(
+        `you already have ${this.config.eventStreamsPerUser} live event streams open; close one first`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
+    try {
+      await this.checkFilters(caller, projectId, runId);
+      await withTimeout(this.stream.ready(), 5000, 'the live event subscription').catch(() => {
+        throw new ServiceUnavailableException('live events are unavailable: the broker does not answer; try again');
+      });
+    } catch (error) {
+      slot();
+      throw error;
+    }
+    const release: () => void = slot;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -80,6 +103,14 @@ export class EventsController {
       close: () => close(),
     });
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
+    // The token's word lasts until it expires: then the stream ends, and a reconnect needs a fresh token.
+    const expiry = setTimeout(
+      () => {
+        write(': token expired\n\n');
+        close();
+      },
+      Math.min(Math.max(caller.expiresAt - Date.now(), 0), MAX_TIMER_MS),
+    );
     res.on('close', close);
 
     function write(text: string): void {
@@ -89,7 +120,9 @@ export class EventsController {
     }
     function close(): void {
       clearInterval(heartbeat);
+      clearTimeout(expiry);
       unsubscribe();
+      release();
       if (!res.writableEnded) res.end();
     }
   }

@@ -2,7 +2,11 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 
-/** Every REST error is `{statusCode, error, message}` (interfaces.md); unexpected ones are logged, not shown. */
+/**
+ * Every REST error is `{statusCode, error, message}` (interfaces.md). A client's mistake caught
+ * below Nest (the body parser's 413 for a body over 1 MB, 415, 400) keeps its status and is logged
+ * as one line; anything unexpected is a 500, logged with its cause and never shown.
+ */
 @Catch()
 export class ErrorShapeFilter extends BaseExceptionFilter {
   private readonly log = new Logger('HttpError');
@@ -22,9 +26,25 @@ export class ErrorShapeFilter extends BaseExceptionFilter {
       res.status(status).json({ statusCode: status, error: reasonPhrase(status), message });
       return;
     }
+    const client = clientError(exception);
+    if (client) {
+      this.log.warn(`refused a request: ${client.status} ${client.message}`);
+      res
+        .status(client.status)
+        .json({ statusCode: client.status, error: reasonPhrase(client.status), message: client.message });
+      return;
+    }
     this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
   }
+}
+
+/** An http-errors style error (body-parser's) that is the client's fault and safe to show: `expose` and a 4xx status. */
+function clientError(exception: unknown): { status: number; message: string } | null {
+  if (!(exception instanceof Error)) return null;
+  const { status, expose } = exception as Error & { status?: unknown; expose?: unknown };
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
+  return { status, message: exception.message };
 }
 
 function reasonPhrase(status: number): string {

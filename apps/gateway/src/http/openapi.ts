@@ -36,16 +36,30 @@ function addWebhookPaths(document: OpenAPIObject): void {
         parameters: [
           header('X-GitHub-Event', 'push, release, installation, installation_repositories, pull_request, ping, …'),
           header('X-GitHub-Delivery', 'the delivery id: the unique key of a delivery'),
-          header('X-Hub-Signature-256', 'sha256=<hex HMAC-SHA256 of the raw body> with the App or legacy secret'),
+          header(
+            'X-Hub-Signature-256',
+            "sha256=<hex HMAC-SHA256 of the raw body> with the App's or the project's secret",
+          ),
         ],
         requestBody: { required: true, content: { 'application/json': {}, 'application/x-www-form-urlencoded': {} } },
         responses: {
           202: { description: '{"status":"accepted","deliveryId"}: verified and durably stored' },
           200: { description: '{"status":"duplicate","deliveryId"} for a redelivery; {"status":"pong"} for ping' },
-          400: { description: 'missing headers, or a body that is not a readable JSON payload' },
-          401: { description: 'missing or wrong signature, or no secret configured' },
-          413: { description: 'body over the cap (KLEPAAS_WEBHOOK_MAX_BYTES, default 25 MB)' },
-          503: { description: 'the delivery could not be stored; GitHub can redeliver it' },
+          400: {
+            description:
+              'missing headers, or a signed payload that is not what GitHub sends (recorded as rejected with the reason)',
+          },
+          401: {
+            description: "missing or wrong signature: neither the App's secret nor the repository's project secret",
+          },
+          408: { description: 'the body did not arrive in time (KLEPAAS_WEBHOOK_BODY_TIMEOUT_MS); connection closed' },
+          413: {
+            description: 'body over the cap (KLEPAAS_WEBHOOK_MAX_BYTES, default 25 MB); connection closed, unread',
+          },
+          503: {
+            description:
+              'too many webhook bytes in flight (Retry-After), or the delivery could not be stored; GitHub can redeliver it',
+          },
         },
       },
     };

@@ -2,15 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EMPTY_NCP_IDS, Page, ProjectView, ReadModel } from '@klepaas/read-model';
 import { RepositoryClaim, RepositoryClaims } from './repository-claims';
+import { RepositoryTakeovers } from './repository-takeovers';
 
 /**
  * Projects as their owner sees them: from history's read model, or, while the read model has not
  * caught up with a registration, from the gateway's own claim (decision 1: a GET right after the
- * 202 shows `provisioning`, never 404). Another user's project is indistinguishable from none.
+ * 202 shows `provisioning`, never 404). Another user's project is indistinguishable from none, and
+ * so is a project a GitHub admin of its repository took over from its owner.
  */
 @Injectable()
 export class ProjectViews {
   private readonly claims = new RepositoryClaims();
+  private readonly takeovers = new RepositoryTakeovers();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -19,9 +22,14 @@ export class ProjectViews {
 
   async find(projectId: string, ownerId: string): Promise<ProjectView | null> {
     const view = await this.readModel.projects.findForOwner(projectId, ownerId);
-    if (view) return view;
+    if (view) return (await this.takenFrom(projectId, ownerId)) ? null : view;
     const claim = await this.claims.findByProject(this.dataSource.manager, projectId);
     return claim && claim.ownerId === ownerId && !claim.released ? provisioningView(claim) : null;
+  }
+
+  /** Whether the project was taken over from this owner (it is then no longer theirs). */
+  takenFrom(projectId: string, ownerId: string): Promise<boolean> {
+    return this.takeovers.takenFrom(this.dataSource.manager, projectId, ownerId);
   }
 
   /** Newest first; registrations the read model has not seen yet lead the first page. */

@@ -52,10 +52,20 @@ export class ProjectsController {
       properties: { owner: { type: 'string' }, repo: { type: 'string' }, ...SETTINGS_DOC },
     },
   })
-  @ApiResponse({ status: 202, description: 'registration requested; the project, status provisioning' })
+  @ApiResponse({
+    status: 202,
+    description: 'registration requested; the project, status provisioning, with its webhookSecret (shown only here)',
+  })
   @ApiResponse({ status: 200, description: 'this user had already registered it: the existing project' })
   @ApiResponse({ status: 400, description: 'a field is invalid (the message names it)' })
-  @ApiResponse({ status: 409, description: 'another user has registered this repository' })
+  @ApiResponse({
+    status: 403,
+    description: 'the token names no GitHub account, or GitHub does not report it as admin of the repository',
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'another user has registered it, and GitHub does not report the caller as its admin',
+  })
   @ApiResponse({ status: 422, description: 'the GitHub App does not cover the repository, or it does not exist' })
   register(@CurrentPrincipal() caller: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     return this.registerWith(caller, body, res);

@@ -1,5 +1,9 @@
 import type { EntityManager } from 'typeorm';
+import type { GithubIdentity } from '@klepaas/auth';
 import type { ProjectSettings } from '@klepaas/contracts';
+
+/** Registrations the read model has not caught up with: a handful at most, unless someone floods. */
+const MAX_PENDING_SHOWN = 50;
 
 export interface RepositoryClaim {
   githubRepositoryId: number;
@@ -11,7 +15,15 @@ export interface RepositoryClaim {
   settings: ProjectSettings;
   released: boolean;
   claimedAt: string;
+  /** The GitHub account that proved access when registering (null for claims made before that was asked). */
+  registeredBy: GithubIdentity | null;
 }
+
+/** A new claim: its webhook secret arrives sealed (see SecretCipher), never in clear. */
+export type NewClaim = Omit<RepositoryClaim, 'released' | 'claimedAt'> & {
+  registeredBy: GithubIdentity;
+  sealedWebhookSecret: string;
+};
 
 export class ClaimRaceError extends Error {}
 
@@ -36,8 +48,8 @@ export class RepositoryClaims {
     const rows = await manager.query(
       `SELECT c.* FROM repository_claims c
         WHERE c.owner_id = $1 AND NOT c.released AND NOT EXISTS (SELECT 1 FROM rm_projects p WHERE p.id = c.project_id)
-        ORDER BY c.claimed_at DESC`,
-      [ownerId],
+        ORDER BY c.claimed_at DESC LIMIT $2`,
+      [ownerId, MAX_PENDING_SHOWN],
     );
     return rows.map(toClaim);
   }
@@ -46,13 +58,15 @@ export class RepositoryClaims {
    * Claims a repository for a new project, replacing a released claim. A concurrent claim of the
    * same repository makes this throw ClaimRaceError: the caller starts over and finds it.
    */
-  async claim(manager: EntityManager, claim: Omit<RepositoryClaim, 'released' | 'claimedAt'>): Promise<void> {
+  async claim(manager: EntityManager, claim: NewClaim): Promise<void> {
     const rows = await manager.query(
-      `INSERT INTO repository_claims (github_repository_id, project_id, owner_id, owner, repo, installation_id, settings)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+      `INSERT INTO repository_claims (github_repository_id, project_id, owner_id, owner, repo, installation_id, settings,
+         github_user_id, github_login, webhook_secret)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
        ON CONFLICT (github_repository_id) DO UPDATE SET project_id = EXCLUDED.project_id, owner_id = EXCLUDED.owner_id,
          owner = EXCLUDED.owner, repo = EXCLUDED.repo, installation_id = EXCLUDED.installation_id,
-         settings = EXCLUDED.settings, released = false, claimed_at = now(), updated_at = now()
+         settings = EXCLUDED.settings, github_user_id = EXCLUDED.github_user_id, github_login = EXCLUDED.github_login,
+         webhook_secret = EXCLUDED.webhook_secret, released = false, claimed_at = now(), updated_at = now()
        WHERE repository_claims.released
        RETURNING project_id`,
       [
@@ -63,6 +77,9 @@ export class RepositoryClaims {
         claim.repo,
         claim.installationId,
         JSON.stringify(claim.settings),
+        claim.registeredBy.id,
+        claim.registeredBy.login,
+        claim.sealedWebhookSecret,
       ],
     );
     if (!rows.length) throw new ClaimRaceError('the repository was claimed a moment ago');
@@ -86,5 +103,6 @@ function toClaim(r: Record<string, any>): RepositoryClaim {
     settings: r.settings,
     released: r.released,
     claimedAt: new Date(r.claimed_at).toISOString(),
+    registeredBy: r.github_user_id === null ? null : { id: Number(r.github_user_id), login: String(r.github_login) },
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Page, ReadModel, RunView } from '@klepaas/read-model';
+import { RepositoryTakeovers } from '../projects/repository-takeovers';
 import { RunRequest, RunRequests } from './run-requests';
 
 /** How many of a project's latest commands are checked for runs history has not recorded yet. */
@@ -14,6 +15,7 @@ const PENDING_WINDOW = 20;
 @Injectable()
 export class RunViews {
   private readonly requests = new RunRequests();
+  private readonly takeovers = new RepositoryTakeovers();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -22,7 +24,8 @@ export class RunViews {
 
   async find(runId: string, ownerId: string): Promise<RunView | null> {
     const view = await this.readModel.runs.findForOwner(runId, ownerId);
-    if (view) return view;
+    // A project taken over by a GitHub admin of its repository takes its runs with it.
+    if (view) return (await this.takeovers.takenFrom(this.dataSource.manager, view.projectId, ownerId)) ? null : view;
     const request = await this.requests.find(this.dataSource.manager, runId);
     return request && request.ownerId === ownerId ? queuedView(request) : null;
   }

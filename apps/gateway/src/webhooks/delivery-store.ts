@@ -8,7 +8,9 @@ export interface DeliveryRecord {
   deliveryId: string;
   event: string;
   action: string | null;
-  status: 'accepted' | 'ignored';
+  status: 'accepted' | 'ignored' | 'rejected';
+  /** Why a delivery was rejected (its payload failed its schema); null otherwise. */
+  reason: string | null;
   repositoryId: number | null;
   repositoryFullName: string | null;
   installationId: number | null;
@@ -18,6 +20,13 @@ export interface DeliveryRecord {
 }
 
 export type StoreOutcome = 'stored' | 'duplicate';
+
+/** The queue of deliveries waiting for a commit is full: the database is not keeping up. */
+export class StoreBusyError extends Error {
+  constructor() {
+    super('too many deliveries are waiting to be stored; try again shortly');
+  }
+}
 
 interface Pending {
   record: DeliveryRecord;
@@ -29,12 +38,15 @@ interface Pending {
 const MAX_BATCH = 200;
 const MAX_CONCURRENT_COMMITS = 2;
 const STORE_TIMEOUT_MS = 5000;
+/** Deliveries waiting for a commit; beyond it new ones are refused at once rather than queued without end. */
+export const MAX_QUEUED_DELIVERIES = 5000;
 
 /**
  * Stores each delivery and its event atomically, grouping the deliveries that arrive
  * while a commit is in flight into the next commit (group commit): one Postgres commit per
  * request would cap ingest far below what the HTTP side can take. Each caller is answered
- * only after the commit that holds its delivery.
+ * only after the commit that holds its delivery. Each row records the project and owner that
+ * claimed the repository at that moment: who may see the delivery later.
  */
 @Injectable()
 export class DeliveryStore {
@@ -48,6 +60,7 @@ export class DeliveryStore {
   ) {}
 
   store(record: DeliveryRecord, event: EventEnvelope | null): Promise<StoreOutcome> {
+    if (this.queue.length >= MAX_QUEUED_DELIVERIES) return Promise.reject(new StoreBusyError());
     const stored = new Promise<StoreOutcome>((resolve, reject) => {
       this.queue.push({ record, event, resolve, reject });
       this.pump();
@@ -94,15 +107,20 @@ export class DeliveryStore {
     const column = <T>(pick: (p: Pending) => T) => rows.map(pick);
     const events = rows.filter((p) => p.event);
     const outbox = this.outbox.appendFromSql(
-      `stored JOIN unnest($12::text[], $13::uuid[], $14::text[], $15::text[]) WITH ORDINALITY
+      `stored JOIN unnest($13::text[], $14::uuid[], $15::text[], $16::text[]) WITH ORDINALITY
          AS e(delivery_id, event_id, event_type, envelope, ordinal) USING (delivery_id)`,
     );
+    // The claim's owner and project join in the same statement: no extra round trip.
     const sql = `
       WITH stored AS (
         INSERT INTO webhook_deliveries (delivery_id, event, action, status, repository_id, repository_full_name,
-          installation_id, sender_login, event_id, payload_bytes, payload_sha256)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
-          $7::bigint[], $8::text[], $9::uuid[], $10::int[], $11::text[])
+          installation_id, sender_login, event_id, payload_bytes, payload_sha256, reason, owner_id, project_id)
+        SELECT d.*, c.owner_id, c.project_id
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+            $7::bigint[], $8::text[], $9::uuid[], $10::int[], $11::text[], $12::text[])
+            AS d(delivery_id, event, action, status, repository_id, repository_full_name,
+              installation_id, sender_login, event_id, payload_bytes, payload_sha256, reason)
+          LEFT JOIN repository_claims c ON c.github_repository_id = d.repository_id AND NOT c.released
         ON CONFLICT (delivery_id) DO NOTHING
         RETURNING delivery_id
       ), appended AS (${outbox.insert} RETURNING 1)
@@ -119,6 +137,7 @@ export class DeliveryStore {
       column((p) => p.event?.id ?? null),
       column((p) => p.record.payloadBytes),
       column((p) => p.record.payloadSha256),
+      column((p) => p.record.reason),
       events.map((p) => p.record.deliveryId),
       events.map((p) => p.event!.id),
       events.map((p) => p.event!.type),

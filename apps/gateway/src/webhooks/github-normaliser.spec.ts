@@ -57,4 +57,56 @@ describe('normaliseGithubDelivery', () => {
   it('refuses a push without a ref', () => {
     expect(() => normaliseGithubDelivery('push', 'd8', { after: 'x' })).toThrow(UnreadablePayloadError);
   });
+
+  it.each(['push', 'release', 'pull_request', 'installation', 'installation_repositories'])(
+    'reads every GitHub example of %s without refusing it',
+    (event) => {
+      for (const payload of examplesOf(event)) {
+        const n = normaliseGithubDelivery(event, 'd9', payload);
+        if (n.kind === 'event') expect(() => n.definition.schema.parse(n.payload)).not.toThrow();
+      }
+    },
+  );
+});
+
+describe('a signed but malformed payload', () => {
+  const push = examplesOf('push').find((p) => p.ref.startsWith('refs/heads/') && p.commits.length)!;
+  const added = examplesOf('installation_repositories').find((p) => p.action === 'added')!;
+  const published = examplesOf('release').find((p) => p.action === 'published')!;
+
+  it.each([
+    ['commits: [null]', 'push', { ...push, commits: [null] }, /^commits\.0: /],
+    ['commits: ["abc"]', 'push', { ...push, commits: ['abc'] }, /^commits\.0: /],
+    ['an after that is not a sha', 'push', { ...push, after: 'main' }, /^after: must be a commit sha/],
+    [
+      'a commit id that is not a sha',
+      'push',
+      { ...push, head_commit: { ...push.head_commit, id: 'x' } },
+      /^head_commit\.id: /,
+    ],
+    ['a repository without an id', 'push', { ...push, repository: { name: 'x' } }, /^repository\.id: /],
+    [
+      'a null in repositories_added',
+      'installation_repositories',
+      { ...added, repositories_added: [null] },
+      /^repositories_added\.0: /,
+    ],
+    ['a string as the installation', 'installation', { action: 'created', installation: 'x' }, /^installation: /],
+    [
+      'a release without a tag',
+      'release',
+      { ...published, release: { ...published.release, tag_name: 7 } },
+      /^release\.tag_name: /,
+    ],
+  ])('is refused, naming the field, when it has %s', (_, event, payload, reason) => {
+    const attempt = () => normaliseGithubDelivery(event as string, 'd10', payload as Record<string, unknown>);
+    expect(attempt).toThrow(UnreadablePayloadError);
+    expect(attempt).toThrow(reason as RegExp);
+  });
+
+  it('is refused rather than read as commit "undefined"', () => {
+    expect(() => normaliseGithubDelivery('push', 'd11', { ...push, commits: [{ message: 'no id' }] })).toThrow(
+      /^commits\.0\.id: /,
+    );
+  });
 });

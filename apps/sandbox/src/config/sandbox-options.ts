@@ -23,6 +23,12 @@ export interface SandboxOptions {
   githubAppPrivateKey?: string;
   /** A token the GitHub stand-ins accept for every repository (tests push with it). */
   githubAdminToken: string;
+  /**
+   * The development user (`npm start`'s bearer token names it): admin of every repository the
+   * sandbox hosts unless a repository's collaborators say otherwise.
+   */
+  githubDeveloperLogin: string;
+  githubDeveloperId: number;
   /** Lifetime of installation tokens (GitHub: one hour). */
   githubTokenTtlMs: number;
   /** Where git repositories live; a fresh temp dir (removed on close) when absent. */
@@ -49,6 +55,8 @@ export const SANDBOX_DEFAULTS: SandboxOptions = {
   sourceCommitPassword: 'sandbox-git-password',
   githubAppId: '424242',
   githubAdminToken: 'sandbox-github-admin-token',
+  githubDeveloperLogin: 'sandbox-developer',
+  githubDeveloperId: 100001,
   githubTokenTtlMs: 60 * 60 * 1000,
   buildMs: 1500,
   deployMs: 1500,
@@ -87,7 +95,7 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Par
   const assign = <K extends keyof SandboxOptions>(key: K, value: SandboxOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
-  assign('host', text('KLEPAAS_SANDBOX_HOST'));
+  assign('host', text('KLEPAAS_SANDBOX_HOST') ?? text('KLEPAAS_BIND_HOST'));
   assign('publicUrl', text('KLEPAAS_SANDBOX_PUBLIC_URL'));
   assign('ncpAccessKey', text('KLEPAAS_NCP_ACCESS_KEY'));
   assign('ncpSecretKey', text('KLEPAAS_NCP_SECRET_KEY'));

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { GithubAppController } from './github-app.controller';
 import { GithubAuth } from './github-auth.service';
+import { GithubCollaboratorsController } from './github-collaborators.controller';
+import { GithubCollaborators } from './github-collaborators.store';
 import { GithubDeploymentsController } from './github-deployments.controller';
 import { GithubDeployments } from './github-deployments.store';
 import { GithubRepoAccess } from './github-repo-access';
@@ -9,10 +11,16 @@ import { GithubSetupController } from './github-setup.controller';
 import { GithubStore } from './github.store';
 import { InstallationTokens } from './installation-tokens';
 
-/** GitHub stand-ins: App tokens, repositories, pull requests, deployments, and their setup routes. */
+/** GitHub stand-ins: App tokens, repositories, collaborators, pull requests, deployments, and their setup routes. */
 @Module({
-  controllers: [GithubAppController, GithubReposController, GithubDeploymentsController, GithubSetupController],
-  providers: [GithubStore, GithubDeployments, GithubAuth, GithubRepoAccess, InstallationTokens],
+  controllers: [
+    GithubAppController,
+    GithubReposController,
+    GithubDeploymentsController,
+    GithubSetupController,
+    GithubCollaboratorsController,
+  ],
+  providers: [GithubStore, GithubDeployments, GithubAuth, GithubRepoAccess, InstallationTokens, GithubCollaborators],
   exports: [GithubStore, GithubAuth],
 })
 export class GithubModule {}

@@ -63,13 +63,20 @@ export class GithubStore {
     });
   }
 
-  account(login: string, type: GhAccount['type'] = 'User'): GhAccount {
+  account(login: string, type: GhAccount['type'] = 'User', id?: number): GhAccount {
     const key = login.toLowerCase();
     const existing = this.accounts.get(key);
     if (existing) return existing;
-    const account = { login, id: this.accountIds.take(), type };
+    if (id !== undefined && [...this.accounts.values()].some((a) => a.id === id))
+      throw new GithubError(422, `account id ${id} is taken`);
+    const account = { login, id: id ?? this.accountIds.take(), type };
     this.accounts.set(key, account);
     return account;
+  }
+
+  /** An account that exists already (a user or organisation GitHub knows), without creating one. */
+  findAccount(login: string): GhAccount | undefined {
+    return this.accounts.get(login.toLowerCase());
   }
 
   createInstallation(input: { id?: number; account: string; accountType?: GhAccount['type'] }): GhInstallation {

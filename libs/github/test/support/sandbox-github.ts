@@ -19,6 +19,19 @@ export class SandboxGithub {
     return this.post('/_sandbox/github/repos', { owner, name, installationId });
   }
 
+  async user(login: string, id?: number): Promise<{ login: string; id: number }> {
+    return this.post('/_sandbox/github/users', { login, ...(id ? { id } : {}) });
+  }
+
+  async grant(owner: string, repo: string, login: string, permission: string): Promise<void> {
+    const res = await fetch(`${this.sandbox.url}/_sandbox/github/repos/${owner}/${repo}/collaborators/${login}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ permission }),
+    });
+    if (!res.ok) throw new Error(`sandbox grant answered ${res.status}: ${await res.text()}`);
+  }
+
   async recordPull(owner: string, repo: string, pull: Record<string, unknown>): Promise<void> {
     await this.post(`/_sandbox/github/repos/${owner}/${repo}/pulls`, pull);
   }

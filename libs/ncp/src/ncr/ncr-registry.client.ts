@@ -28,6 +28,12 @@ export interface NcrRegistryClientOptions {
   /** `docker login` to NCR takes the NCP access key and secret key (ncp-api.md section 7). */
   accessKey: string;
   secretKey: string;
+  /**
+   * Hosts besides the registry's own that its token realm may name. The realm receives the NCP
+   * keys (basic auth), so a registry, or anyone answering for it, must not be able to send them
+   * elsewhere (KLEPAAS_NCP_CONTAINER_REGISTRY_AUTH_HOSTS).
+   */
+  authHosts?: string[];
   http?: NcpHttp;
 }
 
@@ -48,11 +54,13 @@ export class NcrRegistryClient {
   private readonly basic: () => string;
   private readonly redact: (text: string) => string;
   private readonly tokens = new Map<string, CachedAuth>();
+  private readonly authHosts: Set<string>;
 
   constructor(options: NcrRegistryClientOptions) {
     if (!options.accessKey || !options.secretKey)
       throw new Error('NCR registry access needs the NCP access key and secret key');
     this.registryUrl = normalizeRegistryUrl(options.registryUrl);
+    this.authHosts = new Set((options.authHosts ?? []).map((h) => h.toLowerCase()));
     this.ownsHttp = !options.http;
     this.http = options.http ?? new NcpHttp();
     // Closures, not fields: the keys never show up when the client is logged or serialised.
@@ -95,7 +103,7 @@ export class NcrRegistryClient {
   private async answerChallenge(response: RawResponse, image: string, url: URL): Promise<string> {
     const challenges = parseWwwAuthenticate(response.headers['www-authenticate']);
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
-    if (bearer) return this.fetchToken(bearer, image);
+    if (bearer) return this.fetchToken(bearer, image, url);
     if (challenges.some((c) => c.scheme === 'basic')) {
       this.tokens.set(image, { authorization: this.basic(), expiresAt: Number.POSITIVE_INFINITY });
       return this.basic();
@@ -109,8 +117,8 @@ export class NcrRegistryClient {
   }
 
   /** GET `{realm}?service=…&scope=…` with basic auth; the answer carries `token` or `access_token`. */
-  private async fetchToken(challenge: AuthChallenge, image: string): Promise<string> {
-    const realm = new URL(challenge.params.realm, this.registryUrl);
+  private async fetchToken(challenge: AuthChallenge, image: string, url: URL): Promise<string> {
+    const realm = this.trustedRealm(challenge.params.realm, url);
     if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
     realm.searchParams.set('scope', challenge.params.scope || `repository:${image}:pull`);
     const startedAt = this.http.now();
@@ -142,6 +150,26 @@ export class NcrRegistryClient {
       expiresAt: startedAt + seconds * 1000 - Math.min(EARLY_RENEW_MS, seconds * 100),
     });
     return authorization;
+  }
+
+  /**
+   * The realm, if the keys may go there: the registry's own host or a host of the configured
+   * allow-list, over a scheme no weaker than the registry's. Anything else is refused before a
+   * byte is sent.
+   */
+  private trustedRealm(text: string, url: URL): URL {
+    const realm = URL.canParse(text, this.registryUrl.href) ? new URL(text, this.registryUrl) : null;
+    const own = realm?.host.toLowerCase() === this.registryUrl.host.toLowerCase();
+    const scheme = realm && (realm.protocol === 'https:' || realm.protocol === this.registryUrl.protocol);
+    const listed =
+      realm && (this.authHosts.has(realm.host.toLowerCase()) || this.authHosts.has(realm.hostname.toLowerCase()));
+    if (realm && scheme && (own || listed)) return realm;
+    throw new NcpApiError({
+      status: 401,
+      ncpMessage: `the registry's token realm (${realm ? `${realm.protocol}//${realm.host}` : 'not a URL'}) is not the registry's own host nor an allowed one; the NCP keys are not sent there`,
+      call: this.call('HEAD', url),
+      attempts: 1,
+    });
   }
 
   private cachedAuth(image: string): string | undefined {

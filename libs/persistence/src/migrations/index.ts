@@ -3,6 +3,7 @@ import { Projects1764100000000 } from './1764100000000-projects';
 import { RunReadModel1764200000000 } from './1764200000000-run-read-model';
 import { Runner1764300000000 } from './1764300000000-runner';
 import { DesiredState1765000000000 } from './1765000000000-desired-state';
+import { Tenancy1765100000000 } from './1765100000000-tenancy';
 
 /** Every migration, in order. Webpack bundles each app, so they are listed, not globbed. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RunReadModel1764200000000,
   Runner1764300000000,
   DesiredState1765000000000,
+  Tenancy1765100000000,
 ];
