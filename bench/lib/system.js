@@ -173,6 +173,13 @@ async function startSystem({ name = 'bench', serviceEnv = {}, logLevel = 'info' 
     await Promise.all(
       SERVICES.map((app) => waitForHttp(`http://127.0.0.1:${ports[app]}/health/ready`, 90_000, children[app])),
     );
+    /** Starts a service again (after a kill) with the environment it had; resolves once it is ready. */
+    system.relaunch = async (app) => {
+      const extra = typeof serviceEnv[app] === 'function' ? await serviceEnv[app](sandboxUrl) : (serviceEnv[app] ?? {});
+      launch(app, { ...common, ...extra });
+      await waitForHttp(`http://127.0.0.1:${ports[app]}/health/ready`, 90_000, children[app]);
+    };
+    system.rabbitmqVhost = new URL(infra.rabbitmqUrl).pathname.slice(1);
   } catch (error) {
     await system.stop({ failed: true });
     throw error;
