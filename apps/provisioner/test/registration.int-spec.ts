@@ -15,6 +15,9 @@ import {
 } from '../../../test/support/sandbox';
 import { StartedService, startService, TEST_SECRETS } from '../../../test/support/services';
 import { sendWebhook } from '../../../test/support/webhooks';
+import { query } from '../../../test/support/database';
+import { git, pushFiles } from '../../sandbox/test/support/git';
+import { projectSuffix } from '../src/projects/project-names';
 
 describe('registering a repository', () => {
   let infra: IsolatedInfra;
@@ -50,9 +53,9 @@ describe('registering a repository', () => {
   });
 
   const project = (id: string, token = alice) => getJson(`${gateway.url}/api/v1/projects/${id}`, token);
-  const untilStatus = (id: string, status: string) =>
+  const untilStatus = (id: string, status: string, token = alice) =>
     pollUntil(
-      () => project(id),
+      () => project(id, token),
       (r) => r.body?.status === status,
       { timeoutMs: 30_000, description: `project ${status}` },
     );
@@ -77,30 +80,34 @@ describe('registering a repository', () => {
     expect((await project(res.body.id)).body.status).toMatch(/provisioning|ready/);
 
     const ready = (await untilStatus(res.body.id, 'ready')).body;
+    // Every name carries the project's own suffix (a hash of its id), the image name only when taken.
+    const suffix = projectSuffix(res.body.id);
+    const name = `acme-web-app-${suffix}`;
     expect(ready.ncp).toEqual({
-      sourceCommitRepository: 'acme-web-app',
+      sourceCommitRepository: name,
       sourceBuildProjectId: expect.any(String),
       sourceDeployProjectId: expect.any(String),
       sourceDeployStageId: expect.any(String),
       sourceDeployScenarioId: expect.any(String),
       sourcePipelineId: expect.any(String),
     });
-    expect(ready.namespace).toBe('acme-web-app');
+    expect(ready.namespace).toBe(name);
+    expect(ready.podSecurity).toBe('baseline');
 
-    expect(named(await ncp.sourceCommit.listRepositories(), 'acme-web-app')).toHaveLength(1);
-    expect(named(await ncp.sourceBuild.listProjects(), 'acme-web-app')).toHaveLength(1);
-    expect(named(await ncp.sourceDeploy.listProjects(), 'acme-web-app')).toHaveLength(1);
+    expect(named(await ncp.sourceCommit.listRepositories(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceBuild.listProjects(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceDeploy.listProjects(), name)).toHaveLength(1);
     const deployProjectId = Number(ready.ncp.sourceDeployProjectId);
     expect(await ncp.sourceDeploy.listStages(deployProjectId)).toHaveLength(1);
     expect(await ncp.sourceDeploy.listScenarios(deployProjectId, Number(ready.ncp.sourceDeployStageId))).toHaveLength(
       1,
     );
-    expect(named(await ncp.sourcePipeline.listPipelines(), 'acme-web-app')).toHaveLength(1);
+    expect(named(await ncp.sourcePipeline.listPipelines(), name)).toHaveLength(1);
 
     const build = await ncp.sourceBuild.getProject(Number(ready.ncp.sourceBuildProjectId));
     expect(build.source).toEqual({
       type: 'SourceCommit',
-      config: { repository: 'acme-web-app', branch: 'klepaas-deploy' },
+      config: { repository: name, branch: 'klepaas-deploy' },
     });
     expect(build.cmd?.dockerbuild).toMatchObject({ use: true, registry: 'klepaas-sandbox', image: 'acme-web-app' });
     const pipeline = await ncp.sourcePipeline.getPipeline(Number(ready.ncp.sourcePipelineId));
@@ -123,9 +130,11 @@ describe('registering a repository', () => {
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(res.body.id);
     await untilStatus(res.body.id, 'ready');
-    expect(named(await ncp.sourceCommit.listRepositories(), 'acme-api')).toHaveLength(1);
-    expect(named(await ncp.sourceBuild.listProjects(), 'acme-api')).toHaveLength(1);
-    expect(named(await ncp.sourceDeploy.listProjects(), 'acme-api')).toHaveLength(1);
+    // The deploy project a refused create may have made was the project's to adopt: it said it was creating it.
+    const name = `acme-api-${projectSuffix(res.body.id)}`;
+    expect(named(await ncp.sourceCommit.listRepositories(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceBuild.listProjects(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceDeploy.listProjects(), name)).toHaveLength(1);
   });
 
   it('makes one project of two registrations at the same moment, and refuses another user with 409', async () => {
@@ -207,16 +216,133 @@ describe('registering a repository', () => {
 
     const deleted = await sendJson('DELETE', `${gateway.url}/api/v1/projects/${body.id}`, undefined, alice);
     expect(deleted).toMatchObject({ status: 202, body: { status: 'deleting' } });
-    await untilStatus(body.id, 'deleted');
-    expect(named(await ncp.sourceBuild.listProjects(), 'acme-short-lived')).toHaveLength(0);
-    expect(named(await ncp.sourceDeploy.listProjects(), 'acme-short-lived')).toHaveLength(0);
-    expect(named(await ncp.sourcePipeline.listPipelines(), 'acme-short-lived')).toHaveLength(0);
-    // The SourceCommit repository is kept unless asked for.
-    expect(named(await ncp.sourceCommit.listRepositories(), ready.ncp.sourceCommitRepository)).toHaveLength(1);
-    // The repository can be registered again: a new project.
-    const again = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'short-lived' }, bob);
-    expect(again.status).toBe(202);
-    expect(again.body.id).not.toBe(body.id);
+    const gone = (await untilStatus(body.id, 'deleted')).body;
+    const name = ready.ncp.sourceCommitRepository;
+    expect(named(await ncp.sourceBuild.listProjects(), name)).toHaveLength(0);
+    expect(named(await ncp.sourceDeploy.listProjects(), name)).toHaveLength(0);
+    expect(named(await ncp.sourcePipeline.listPipelines(), name)).toHaveLength(0);
+    // The SourceCommit repository goes too, unless the user asks to keep it.
+    expect(named(await ncp.sourceCommit.listRepositories(), name)).toHaveLength(0);
+    // The answer says what was removed and what is left on the cluster.
+    expect(gone.unregistration.removed).toEqual([
+      `SourcePipeline ${name}`,
+      `SourceDeploy scenario of ${name}`,
+      `SourceDeploy stage of ${name}`,
+      `SourceDeploy project ${name}`,
+      `SourceBuild project ${name}`,
+      `SourceCommit repository ${name}`,
+    ]);
+    expect(gone.unregistration.kept).toEqual([
+      `namespace ${ready.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
+      'images acme-short-lived:* in the container registry',
+    ]);
+    const bad = await sendJson(
+      'DELETE',
+      `${gateway.url}/api/v1/projects/${body.id}?keepRepository=maybe`,
+      undefined,
+      alice,
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  it('gives a repository registered again after unregistering fresh resources, and none of the old source', async () => {
+    await createGithubRepository(sandbox, 'acme', 'reborn');
+    const first = (await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'reborn' }, alice)).body;
+    const old = (await untilStatus(first.id, 'ready')).body;
+    // What the old project deployed: its SourceCommit repository holds source and manifest.
+    const auth = { username: sandbox.options.sourceCommitUsername, password: sandbox.options.sourceCommitPassword };
+    const oldUrl = (await ncp.sourceCommit.getRepository(old.ncp.sourceCommitRepository)).git!.https!;
+    await pushFiles(oldUrl, auth, 'klepaas-deploy', { 'k8s/deployment.yaml': 'old manifest\n', 'secret.txt': 'old\n' });
+    // Unregistered keeping the repository: the most there can be left behind.
+    const kept = await sendJson(
+      'DELETE',
+      `${gateway.url}/api/v1/projects/${first.id}?keepRepository=true`,
+      undefined,
+      alice,
+    );
+    expect(kept.status).toBe(202);
+    const gone = (await untilStatus(first.id, 'deleted')).body;
+    expect(gone.unregistration.kept[0]).toBe(
+      `SourceCommit repository ${old.ncp.sourceCommitRepository} (kept as asked)`,
+    );
+
+    // Registered again (by someone else): a new project with names of its own.
+    const second = (await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'reborn' }, bob)).body;
+    expect(second.id).not.toBe(first.id);
+    const fresh = (await untilStatus(second.id, 'ready', bob)).body;
+    expect(fresh.ncp.sourceCommitRepository).not.toBe(old.ncp.sourceCommitRepository);
+    expect(fresh.namespace).not.toBe(old.namespace);
+    for (const key of ['sourceBuildProjectId', 'sourceDeployProjectId', 'sourcePipelineId']) {
+      expect(fresh.ncp[key]).not.toBe(old.ncp[key]);
+    }
+    const [oldRow, newRow] = await Promise.all(
+      [first.id, second.id].map(
+        async (id) => (await query(infra.databaseUrl, `SELECT * FROM projects WHERE id = $1`, [id]))[0],
+      ),
+    );
+    expect(newRow.image_name).not.toBe(oldRow.image_name);
+    expect(newRow.image_name).toBe(`acme-reborn-${projectSuffix(second.id)}`);
+    // The new repository is empty: none of the old source, while the kept one still has it.
+    const newUrl = (await ncp.sourceCommit.getRepository(fresh.ncp.sourceCommitRepository)).git!.https!;
+    expect(await git(['ls-remote', newUrl], { auth })).toBe('');
+    expect(await git(['ls-remote', '--heads', oldUrl], { auth })).toContain('refs/heads/klepaas-deploy');
+  });
+
+  it('does not adopt a resource under its name that it did not create, and fails saying so', async () => {
+    await createGithubRepository(sandbox, 'acme', 'squatted');
+    // SourceDeploy lookups fail: provisioning stops before the deploy project is even asked for.
+    await addFault(sandbox, { party: 'sourcedeploy', effect: 'status', status: 500, times: 100, method: 'GET' });
+    const { body } = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'squatted' }, alice);
+    await untilStatus(body.id, 'failed');
+    await clearFaults(sandbox);
+    // Someone else makes a SourceDeploy project under the project's name.
+    const [row] = await query(infra.databaseUrl, `SELECT sourcedeploy_project_name FROM projects WHERE id = $1`, [
+      body.id,
+    ]);
+    const squatter = await ncp.sourceDeploy.createProject(row.sourcedeploy_project_name);
+
+    await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'squatted' }, alice);
+    const failed = await pollUntil(
+      () => project(body.id),
+      (r) => r.body.status === 'failed' && /not created by this project/.test(r.body.reason ?? ''),
+      { timeoutMs: 30_000, description: 'failed again, naming the squatted name' },
+    );
+    expect(failed.body.reason).toContain(
+      `SourceDeploy project "${row.sourcedeploy_project_name}" already exists in NCP`,
+    );
+    // It is left as it was: one project of that name, the squatter's, with nothing of ours in it.
+    expect(named(await ncp.sourceDeploy.listProjects(), row.sourcedeploy_project_name)).toEqual([
+      expect.objectContaining({ id: squatter.id }),
+    ]);
+    expect(await ncp.sourceDeploy.listStages(squatter.id)).toHaveLength(0);
+    const [after] = await query(infra.databaseUrl, `SELECT sourcedeploy_project_id FROM projects WHERE id = $1`, [
+      body.id,
+    ]);
+    expect(after.sourcedeploy_project_id).toBeNull();
+  });
+
+  it('keeps the pod security setting through registration and changes', async () => {
+    await createGithubRepository(sandbox, 'acme', 'hardened');
+    const bad = await postJson(
+      `${gateway.url}/api/v1/projects`,
+      { owner: 'acme', repo: 'hardened', podSecurity: 'privileged' },
+      alice,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.message.join('\n')).toMatch(/podSecurity/);
+    const { body } = await postJson(
+      `${gateway.url}/api/v1/projects`,
+      { owner: 'acme', repo: 'hardened', podSecurity: 'restricted' },
+      alice,
+    );
+    expect((await untilStatus(body.id, 'ready')).body.podSecurity).toBe('restricted');
+    await sendJson('PATCH', `${gateway.url}/api/v1/projects/${body.id}`, { podSecurity: 'baseline' }, alice);
+    await pollUntil(
+      () => project(body.id),
+      (r) => r.body.podSecurity === 'baseline',
+    );
+    const [row] = await query(infra.databaseUrl, `SELECT pod_security FROM projects WHERE id = $1`, [body.id]);
+    expect(row.pod_security).toBe('baseline');
   });
 
   it("shows a delivery of the project's repository to its owner, and to nobody else", async () => {
@@ -239,10 +365,16 @@ describe('registering a repository', () => {
       (await untilStatus(first.body.id, 'ready')).body,
       (await untilStatus(second.body.id, 'ready')).body,
     ];
-    expect(one.ncp.sourceCommitRepository).not.toBe(two.ncp.sourceCommitRepository);
-    expect([one.ncp.sourceCommitRepository, two.ncp.sourceCommitRepository]).toContain('a-b-c');
+    expect(one.ncp.sourceCommitRepository).toBe(`a-b-c-${projectSuffix(first.body.id)}`);
+    expect(two.ncp.sourceCommitRepository).toBe(`a-b-c-${projectSuffix(second.body.id)}`);
     expect(one.namespace).not.toBe(two.namespace);
-    expect(one.ncp.sourcePipelineId).not.toBe(two.ncp.sourcePipelineId);
+    for (const key of Object.keys(one.ncp)) expect(one.ncp[key]).not.toBe(two.ncp[key]);
+    // The image name: the first keeps the plain one, the second gets its suffix.
+    const images = await query(infra.databaseUrl, `SELECT id, image_name FROM projects WHERE id = ANY($1)`, [
+      [first.body.id, second.body.id],
+    ]);
+    expect(new Set(images.map((r) => r.image_name)).size).toBe(2);
+    expect(images.map((r) => r.image_name)).toContain('a-b-c');
   });
 
   it('turns auto-deploy off, saying why, when the App installation is removed', async () => {

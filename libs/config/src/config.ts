@@ -47,6 +47,8 @@ export interface KlepaasConfig {
     nks: { clusterId?: string; clusterNo?: number };
   };
   slackWebhookUrl?: string;
+  /** Projects' Ingress hosts must lie under `<namespace>.<ingressDomain>`; unset, no Ingress host is allowed. */
+  ingressDomain?: string;
   /** Secret values present in this configuration, for log scrubbing. */
   secretValues: string[];
   warnings: string[];
@@ -211,6 +213,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       },
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
+    ingressDomain: e.KLEPAAS_INGRESS_DOMAIN,
     secretValues: [],
     warnings,
   };

@@ -138,6 +138,14 @@ export const envSchema = z.object({
   KLEPAAS_NCP_NKS_CLUSTER_ID: optionalText,
   KLEPAAS_NCP_NKS_CLUSTER_NO: positiveInt('NKS cluster number'),
   KLEPAAS_SLACK_WEBHOOK_URL: url(['http:', 'https:']),
+  KLEPAAS_INGRESS_DOMAIN: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim().toLowerCase()))
+    .refine(
+      (v) => v === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(v),
+      'must be a DNS domain such as apps.example.com',
+    ),
 });
 
 export type RawEnv = z.output<typeof envSchema>;

@@ -43,7 +43,7 @@ export class ProjectProjector {
           at,
         );
       case Events.ProjectUnregistered.name:
-        return this.status(manager, (envelope.payload as ProjectUnregisteredPayload).projectId, 'deleted', null, at);
+        return this.unregistered(manager, envelope.payload as ProjectUnregisteredPayload, at);
     }
   }
 
@@ -52,8 +52,8 @@ export class ProjectProjector {
     // A second request (after a failure) moves a failed project back to provisioning.
     await manager.query(
       `INSERT INTO rm_projects (id, owner_id, owner, repo, github_repository_id, branch, status, auto_deploy, merge_only,
-         paths, replicas, container_port, installation_id, created_at, updated_at, status_at, settings_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'provisioning', $7, $8, $9::jsonb, $10, $11, $12, $13, $13, $13, $13)
+         paths, replicas, container_port, installation_id, created_at, updated_at, status_at, settings_at, pod_security)
+       VALUES ($1, $2, $3, $4, $5, $6, 'provisioning', $7, $8, $9::jsonb, $10, $11, $12, $13, $13, $13, $13, $14)
        ON CONFLICT (id) DO UPDATE SET status = 'provisioning', reason = NULL, status_at = EXCLUDED.status_at,
          updated_at = EXCLUDED.updated_at
        WHERE rm_projects.status = 'failed' AND rm_projects.status_at < EXCLUDED.status_at`,
@@ -71,6 +71,7 @@ export class ProjectProjector {
         s.containerPort,
         p.installationId,
         at,
+        s.podSecurity ?? 'baseline',
       ],
     );
   }
@@ -97,7 +98,8 @@ export class ProjectProjector {
     const s = p.settings;
     await manager.query(
       `UPDATE rm_projects SET branch = $2, auto_deploy = $3, merge_only = $4, paths = $5::jsonb, replicas = $6,
-         container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_at = $10, updated_at = $10
+         container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_at = $10, updated_at = $10,
+         pod_security = $11
        WHERE id = $1 AND settings_at <= $10`,
       [
         p.projectId,
@@ -110,8 +112,18 @@ export class ProjectProjector {
         p.installationId,
         p.reason,
         at,
+        s.podSecurity ?? 'baseline',
       ],
     );
+  }
+
+  /** Deleted, with what was removed and what is left on NCP and the cluster. */
+  private async unregistered(manager: EntityManager, p: ProjectUnregisteredPayload, at: string): Promise<void> {
+    await this.status(manager, p.projectId, 'deleted', null, at);
+    await manager.query(`UPDATE rm_projects SET unregistration = $2::jsonb WHERE id = $1 AND status = 'deleted'`, [
+      p.projectId,
+      JSON.stringify({ removed: p.removed, kept: p.kept }),
+    ]);
   }
 
   private async requireKnown(manager: EntityManager, projectId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { Projects1764100000000 } from './1764100000000-projects';
 import { RunReadModel1764200000000 } from './1764200000000-run-read-model';
 import { Runner1764300000000 } from './1764300000000-runner';
+import { TenancyPolicy1765200000000 } from './1765200000000-tenancy-policy';
 
 /** Every migration, in order. Webpack bundles each app, so they are listed, not globbed. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Projects1764100000000,
   RunReadModel1764200000000,
   Runner1764300000000,
+  TenancyPolicy1765200000000,
 ];
