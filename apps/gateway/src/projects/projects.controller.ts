@@ -121,7 +121,8 @@ export class ProjectsController {
   @Delete('projects/:id')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Unregister: removes what the project created in NCP, the SourceCommit repository unless keepRepository=true',
+    summary:
+      'Unregister: removes what the project created in NCP, the SourceCommit repository unless keepRepository=true',
   })
   @ApiQuery({ name: 'keepRepository', required: false, type: Boolean })
   unregister(
