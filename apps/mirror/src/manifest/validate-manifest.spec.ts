@@ -55,6 +55,13 @@ describe('validateManifest: kinds and namespace (architecture decision 7)', () =
     );
   });
 
+  it('names at most 30 problems, then says how many more', () => {
+    const many = Array.from({ length: 40 }, (_, i) => objectOf('Secret', 'v1', `s${i}`)).join('---\n');
+    const problems = refusalFor(many).message.split('; ');
+    expect(problems).toHaveLength(31);
+    expect(problems[30]).toBe('and 10 more');
+  });
+
   it('names every problem at once, each with its field and rule', () => {
     const yaml = `${deploymentWith('      hostNetwork: true\n', '', '\n  namespace: other')}---\n${objectOf('Secret', 'v1')}`;
     const problems = refusalFor(yaml).message.split('; ');

@@ -39,9 +39,14 @@ export function validateManifest(manifest: ParsedManifest, policy: ManifestPolic
     problems.push(v.object ? describe(v.object, v) : `${v.problem} [${v.rule}]`);
   }
   if (problems.length) {
-    throw new Refusal('manifest_forbidden', `${MANIFEST_PATH} is refused: ${problems.join('; ')}`);
+    const listed = problems.slice(0, MAX_LISTED);
+    if (problems.length > MAX_LISTED) listed.push(`and ${problems.length - MAX_LISTED} more`);
+    throw new Refusal('manifest_forbidden', `${MANIFEST_PATH} is refused: ${listed.join('; ')}`);
   }
 }
+
+/** Problems named in one refusal: enough to fix a file, and the event stays small. */
+const MAX_LISTED = 30;
 
 function violationsOf(object: ManifestObject, policy: ManifestPolicy): Violation[] {
   const out: Violation[] = [];

@@ -143,6 +143,26 @@ describe('platform rules: Secrets and other projects’ images', () => {
     refusedWith(deploymentOf(sidecar), 'spec.template.spec.initContainers[0].image', 'registry images');
   });
 
+  it('knows an NCR registry by its private endpoint too, and a host by any spelling', () => {
+    const ncr = policyFor({ image: 'klepaas.kr.ncr.ntruss.com/acme-web:abc1234' });
+    for (const image of [
+      'klepaas.kr.private-ncr.ntruss.com/other-project:1',
+      'KLEPAAS.kr.ncr.ntruss.com:443/other-project:1',
+    ]) {
+      refusedWith(
+        deploymentOf({ initContainers: [{ name: 'peek', image }] }),
+        'spec.template.spec.initContainers[0].image',
+        'registry images',
+        ncr,
+      );
+    }
+    accepted(
+      deploymentOf({ initContainers: [{ name: 'own', image: 'klepaas.kr.private-ncr.ntruss.com/acme-web:1' }] }),
+      ncr,
+    );
+    accepted(deploymentOf({ initContainers: [{ name: 'theirs', image: 'other.kr.ncr.ntruss.com/tool:1' }] }), ncr);
+  });
+
   it('accepts its own image at any tag and images of other registries', () => {
     const sidecars = {
       initContainers: [

@@ -41,7 +41,7 @@ export function podPlatformViolations(template: Record<string, any>, at: string,
     const isApp = list === 'containers' && index === policy.app?.containerIndex;
     if (isApp || typeof container.image !== 'string') continue; // the deploy sets the app's image
     const repository = parseImageRef(container.image).repository;
-    if (registry && registryOf(repository) === registry && repository !== own) {
+    if (registry && registryOf(repository) === registry && pathOf(repository) !== pathOf(own)) {
       add(
         `${path}.image`,
         `${shown(container.image)} is another project's image (this project's is ${own})`,
@@ -74,10 +74,25 @@ export function serviceViolations(service: Record<string, any>): Violation[] {
   return out;
 }
 
-/** The registry host of a repository reference, or null for Docker Hub's short names. */
-function registryOf(repository: string): string | null {
+/** The image's path in its registry (`acme-web` of `host:5000/acme-web`). */
+function pathOf(repository: string): string {
+  return repository.slice(repository.indexOf('/') + 1);
+}
+
+/** An NCR host, public or private endpoint (`{name}.kr.ncr.ntruss.com`, `{name}.kr.private-ncr.ntruss.com`). */
+const NCR_HOST = /^([a-z0-9-]+)\.(?:[a-z0-9-]+\.)?(?:private-)?ncr\.(?:gov-|fin-)?ntruss\.com$/;
+
+/**
+ * The registry a repository reference names, or null for Docker Hub's short names: its host,
+ * lower-cased, without the default port, and one key for an NCR registry's public and private
+ * endpoints (either pulls the same images).
+ */
+export function registryOf(repository: string): string | null {
   const slash = repository.indexOf('/');
   if (slash === -1) return null;
-  const first = repository.slice(0, slash);
-  return /[.:]/.test(first) || first === 'localhost' ? first.toLowerCase() : null;
+  const first = repository.slice(0, slash).toLowerCase();
+  if (!/[.:]/.test(first) && first !== 'localhost') return null;
+  const host = first.replace(/:443$/, '');
+  const ncr = NCR_HOST.exec(host);
+  return ncr ? `ncr:${ncr[1]}` : host;
 }
