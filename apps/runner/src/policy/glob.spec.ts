@@ -58,6 +58,35 @@ describe('path filters', () => {
     }
     expect(compared).toBe(4000);
   });
+
+  it('agrees with it on long patterns too, whose states span several words', () => {
+    let seed = 3;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const letter = () => 'ab/'[random(3)];
+    let matched = 0;
+    for (let i = 0; i < 600; i++) {
+      // 40-100 characters, a few wildcards; a path made from it, sometimes altered by one character.
+      const parts = Array.from({ length: 40 + random(60) }, () =>
+        random(12) === 0 ? ['*', '?', '**', '**/'][random(4)] : letter(),
+      );
+      const pattern = parts.join('');
+      let path = parts
+        .map((p) =>
+          p === '*' ? 'ab'.slice(0, random(3)) : p === '?' ? 'a' : p.startsWith('**') ? 'a/b/'.slice(random(4)) : p,
+        )
+        .join('');
+      if (random(3) === 0) {
+        const at = random(path.length);
+        path = path.slice(0, at) + letter() + path.slice(at + 1);
+      }
+      const expected = oldRegExp(pattern).test(path);
+      expect([pattern, path, matchesAny(path, [pattern])]).toEqual([pattern, path, expected]);
+      if (expected) matched++;
+    }
+    // Both answers occur, or the comparison would prove little.
+    expect(matched).toBeGreaterThan(100);
+    expect(matched).toBeLessThan(600);
+  });
 });
 
 describe('path filters against hostile patterns', () => {
