@@ -242,6 +242,14 @@ describe('registering a repository', () => {
       alice,
     );
     expect(bad.status).toBe(400);
+    const old = await sendJson(
+      'DELETE',
+      `${gateway.url}/api/v1/projects/${body.id}?deleteRepository=false`,
+      undefined,
+      alice,
+    );
+    expect(old.status).toBe(400);
+    expect(old.body.message).toMatch(/keepRepository/);
   });
 
   it('keeps the pod security setting through registration and changes', async () => {

@@ -129,7 +129,12 @@ export class ProjectsController {
     @CurrentPrincipal() caller: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query('keepRepository') keepRepository?: string,
+    @Query('deleteRepository') deleteRepository?: string,
   ) {
+    // The old option meant the opposite default: refused rather than silently misread.
+    if (deleteRepository !== undefined) {
+      throw new BadRequestException('deleteRepository: gone; the repository is removed unless keepRepository=true');
+    }
     if (keepRepository !== undefined && !['true', 'false'].includes(keepRepository)) {
       throw new BadRequestException('keepRepository: must be true or false');
     }
