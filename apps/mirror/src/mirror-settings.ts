@@ -17,6 +17,8 @@ export interface MirrorSettings {
   github: GithubClientOptions;
   sourceCommitApi: SourceCommitClientOptions;
   sourceCommitGit: GitCredentials;
+  /** KLEPAAS_INGRESS_DOMAIN: where projects' Ingress hosts must lie. */
+  ingressDomain?: string;
 }
 
 /**
@@ -47,5 +49,6 @@ export function mirrorSettings(config: KlepaasConfig, options: MirrorOptions = {
       region: ncp.region,
     },
     sourceCommitGit: { username: ncp.sourceCommitGit.username!, password: ncp.sourceCommitGit.password! },
+    ingressDomain: config.ingressDomain,
   };
 }

@@ -63,6 +63,7 @@ export class MirrorModule {
               githubGitUrl: settings.githubGitUrl,
               github,
               sourceCommit: sc,
+              platform: { ingressDomain: settings.ingressDomain },
             });
           },
           inject: [GitCli, MirrorCache, GithubCredentials, SourceCommitRemotes],

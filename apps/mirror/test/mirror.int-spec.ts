@@ -11,7 +11,7 @@ import { RunningSandbox, startSandbox } from '../../sandbox/src/start-sandbox';
 import { git, pushFiles } from '../../sandbox/test/support/git';
 import { createMirrorService } from '../src/mirror.service';
 import { githubCommitPeople, plainFilesOf, sourceCommitState } from './support/inspect';
-import { commentedManifest, deploymentWith, objectOf, TARGET } from './support/manifests';
+import { commentedManifest, deploymentOf, deploymentWith, objectOf, TARGET } from './support/manifests';
 import {
   githubAdmin,
   githubRepoWith,
@@ -155,31 +155,65 @@ describe('mirror: a GitHub commit becomes a deploy commit in SourceCommit', () =
     expect(third.payload.oldTag).toBe('old0001'); // GitHub's manifest still says old0001
   });
 
+  const C0 = 'spec.template.spec.containers[0]';
   it.each([
-    ['a privileged container', deploymentWith('', '\n          securityContext: {privileged: true}'), 'is privileged'],
+    [
+      'a privileged container',
+      deploymentWith('', '\n          securityContext: {privileged: true}'),
+      [`${C0}.securityContext.privileged: true runs a privileged container [baseline: privileged containers]`],
+      {},
+    ],
+    [
+      'a capability beyond the baseline',
+      deploymentOf({}, { securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }),
+      [`${C0}.securityContext.capabilities.add[0]: "SYS_ADMIN" is beyond the baseline set [baseline: capabilities]`],
+      {},
+    ],
     [
       'a hostPath volume',
       deploymentWith('      volumes:\n        - name: h\n          hostPath: {path: /etc}\n'),
-      'hostPath',
+      ['spec.template.spec.volumes[0].hostPath: mounts the node\'s path "/etc" [baseline: hostPath volumes]'],
+      {},
     ],
-    ['another namespace', commentedManifest(undefined, 'kube-system'), 'namespace "kube-system" is not'],
+    [
+      'another namespace',
+      commentedManifest(undefined, 'kube-system'),
+      ['metadata.namespace: "kube-system" is not', '[platform: own namespace]'],
+      {},
+    ],
     [
       'a kind outside the allow-list',
       `${commentedManifest()}---\n${objectOf('ClusterRole', 'rbac.authorization.k8s.io/v1')}`,
-      'kind ClusterRole is not allowed',
+      ['kind: ClusterRole is not allowed', '[platform: allowed kinds]'],
+      {},
     ],
-  ])('refuses a manifest with %s: MirrorFailed, not retryable, nothing pushed', async (_, manifest, reason) => {
-    const github = await githubRepoWith(sandbox, { 'k8s/deployment.yaml': manifest });
-    const target = await sourceCommitRepo(sandbox);
+    [
+      'a second Deployment past the replica bound',
+      `${commentedManifest()}---\n${deploymentOf({}, { image: 'busybox' }, {}, 'worker').replace('spec:\n', 'spec:\n  replicas: 8\n')}`,
+      ['come to 11 pods in all (Deployment "acme-web" 3 + Deployment "worker" 8)', '[platform: replicas]'],
+      {},
+    ],
+    [
+      'a root container in a restricted project',
+      commentedManifest(),
+      [`${C0}.securityContext.runAsNonRoot: must be true`, '[restricted: running as non-root]'],
+      { podSecurity: 'restricted' as const },
+    ],
+  ])(
+    'refuses a manifest with %s: MirrorFailed naming the field and rule, not retryable, nothing pushed',
+    async (_, manifest, reasons, overrides) => {
+      const github = await githubRepoWith(sandbox, { 'k8s/deployment.yaml': manifest });
+      const target = await sourceCommitRepo(sandbox);
 
-    const answer = await mirrorAndWait(mirrorRequest(sandbox, github, target.name));
+      const answer = await mirrorAndWait(mirrorRequest(sandbox, github, target.name, overrides));
 
-    expect(answer.type).toBe('MirrorFailed');
-    expect(answer.payload).toMatchObject({ retryable: false, error: { code: 'manifest_forbidden' } });
-    expect(answer.payload.error.message).toContain('k8s/deployment.yaml is refused: document');
-    expect(answer.payload.error.message).toContain(reason);
-    expect(await git(['ls-remote', '--heads', target.url], { auth: sourceCommitAuth(sandbox) })).toBe('');
-  });
+      expect(answer.type).toBe('MirrorFailed');
+      expect(answer.payload).toMatchObject({ retryable: false, error: { code: 'manifest_forbidden' } });
+      expect(answer.payload.error.message).toMatch(/^k8s\/deployment.yaml is refused: /);
+      for (const reason of reasons) expect(answer.payload.error.message).toContain(reason);
+      expect(await git(['ls-remote', '--heads', target.url], { auth: sourceCommitAuth(sandbox) })).toBe('');
+    },
+  );
 
   it('refuses a commit GitHub does not have', async () => {
     const github = await githubRepoWith(sandbox, { 'README.md': '# web\n' });

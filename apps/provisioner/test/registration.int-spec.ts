@@ -17,6 +17,8 @@ import {
 } from '../../../test/support/sandbox';
 import { StartedService, startService, TEST_SECRETS } from '../../../test/support/services';
 import { sendWebhook } from '../../../test/support/webhooks';
+import { query } from '../../../test/support/database';
+import { projectSuffix } from '../src/projects/project-names';
 
 describe('registering a repository', () => {
   let infra: IsolatedInfra;
@@ -54,9 +56,9 @@ describe('registering a repository', () => {
   });
 
   const project = (id: string, token = alice) => getJson(`${gateway.url}/api/v1/projects/${id}`, token);
-  const untilStatus = (id: string, status: string) =>
+  const untilStatus = (id: string, status: string, token = alice) =>
     pollUntil(
-      () => project(id),
+      () => project(id, token),
       (r) => r.body?.status === status,
       { timeoutMs: 30_000, description: `project ${status}` },
     );
@@ -81,30 +83,34 @@ describe('registering a repository', () => {
     expect((await project(res.body.id)).body.status).toMatch(/provisioning|ready/);
 
     const ready = (await untilStatus(res.body.id, 'ready')).body;
+    // Every name carries the project's own suffix (a hash of its id), the image name only when taken.
+    const suffix = projectSuffix(res.body.id);
+    const name = `acme-web-app-${suffix}`;
     expect(ready.ncp).toEqual({
-      sourceCommitRepository: 'acme-web-app',
+      sourceCommitRepository: name,
       sourceBuildProjectId: expect.any(String),
       sourceDeployProjectId: expect.any(String),
       sourceDeployStageId: expect.any(String),
       sourceDeployScenarioId: expect.any(String),
       sourcePipelineId: expect.any(String),
     });
-    expect(ready.namespace).toBe('acme-web-app');
+    expect(ready.namespace).toBe(name);
+    expect(ready.podSecurity).toBe('baseline');
 
-    expect(named(await ncp.sourceCommit.listRepositories(), 'acme-web-app')).toHaveLength(1);
-    expect(named(await ncp.sourceBuild.listProjects(), 'acme-web-app')).toHaveLength(1);
-    expect(named(await ncp.sourceDeploy.listProjects(), 'acme-web-app')).toHaveLength(1);
+    expect(named(await ncp.sourceCommit.listRepositories(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceBuild.listProjects(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceDeploy.listProjects(), name)).toHaveLength(1);
     const deployProjectId = Number(ready.ncp.sourceDeployProjectId);
     expect(await ncp.sourceDeploy.listStages(deployProjectId)).toHaveLength(1);
     expect(await ncp.sourceDeploy.listScenarios(deployProjectId, Number(ready.ncp.sourceDeployStageId))).toHaveLength(
       1,
     );
-    expect(named(await ncp.sourcePipeline.listPipelines(), 'acme-web-app')).toHaveLength(1);
+    expect(named(await ncp.sourcePipeline.listPipelines(), name)).toHaveLength(1);
 
     const build = await ncp.sourceBuild.getProject(Number(ready.ncp.sourceBuildProjectId));
     expect(build.source).toEqual({
       type: 'SourceCommit',
-      config: { repository: 'acme-web-app', branch: 'klepaas-deploy' },
+      config: { repository: name, branch: 'klepaas-deploy' },
     });
     expect(build.cmd?.dockerbuild).toMatchObject({ use: true, registry: 'klepaas-sandbox', image: 'acme-web-app' });
     const pipeline = await ncp.sourcePipeline.getPipeline(Number(ready.ncp.sourcePipelineId));
@@ -127,9 +133,11 @@ describe('registering a repository', () => {
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(res.body.id);
     await untilStatus(res.body.id, 'ready');
-    expect(named(await ncp.sourceCommit.listRepositories(), 'acme-api')).toHaveLength(1);
-    expect(named(await ncp.sourceBuild.listProjects(), 'acme-api')).toHaveLength(1);
-    expect(named(await ncp.sourceDeploy.listProjects(), 'acme-api')).toHaveLength(1);
+    // The deploy project a refused create may have made was the project's to adopt: it said it was creating it.
+    const name = `acme-api-${projectSuffix(res.body.id)}`;
+    expect(named(await ncp.sourceCommit.listRepositories(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceBuild.listProjects(), name)).toHaveLength(1);
+    expect(named(await ncp.sourceDeploy.listProjects(), name)).toHaveLength(1);
   });
 
   it('makes one project of two registrations at the same moment, and refuses a user who cannot administer it', async () => {
@@ -211,17 +219,65 @@ describe('registering a repository', () => {
 
     const deleted = await sendJson('DELETE', `${gateway.url}/api/v1/projects/${body.id}`, undefined, alice);
     expect(deleted).toMatchObject({ status: 202, body: { status: 'deleting' } });
-    await untilStatus(body.id, 'deleted');
-    expect(named(await ncp.sourceBuild.listProjects(), 'acme-short-lived')).toHaveLength(0);
-    expect(named(await ncp.sourceDeploy.listProjects(), 'acme-short-lived')).toHaveLength(0);
-    expect(named(await ncp.sourcePipeline.listPipelines(), 'acme-short-lived')).toHaveLength(0);
-    // The SourceCommit repository is kept unless asked for.
-    expect(named(await ncp.sourceCommit.listRepositories(), ready.ncp.sourceCommitRepository)).toHaveLength(1);
-    // The repository can be registered again (by an admin of it): a new project.
-    await grantGithubPermission(sandbox, { owner: 'acme', name: 'short-lived' }, 'bob-gh', 'admin');
-    const again = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'acme', repo: 'short-lived' }, bob);
-    expect(again.status).toBe(202);
-    expect(again.body.id).not.toBe(body.id);
+    const gone = (await untilStatus(body.id, 'deleted')).body;
+    const name = ready.ncp.sourceCommitRepository;
+    expect(named(await ncp.sourceBuild.listProjects(), name)).toHaveLength(0);
+    expect(named(await ncp.sourceDeploy.listProjects(), name)).toHaveLength(0);
+    expect(named(await ncp.sourcePipeline.listPipelines(), name)).toHaveLength(0);
+    // The SourceCommit repository goes too, unless the user asks to keep it.
+    expect(named(await ncp.sourceCommit.listRepositories(), name)).toHaveLength(0);
+    // The answer says what was removed and what is left on the cluster.
+    expect(gone.unregistration.removed).toEqual([
+      `SourcePipeline ${name}`,
+      `SourceDeploy scenario of ${name}`,
+      `SourceDeploy stage of ${name}`,
+      `SourceDeploy project ${name}`,
+      `SourceBuild project ${name}`,
+      `SourceCommit repository ${name}`,
+    ]);
+    expect(gone.unregistration.kept).toEqual([
+      `namespace ${ready.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
+      'images acme-short-lived:* in the container registry',
+    ]);
+    const bad = await sendJson(
+      'DELETE',
+      `${gateway.url}/api/v1/projects/${body.id}?keepRepository=maybe`,
+      undefined,
+      alice,
+    );
+    expect(bad.status).toBe(400);
+    const old = await sendJson(
+      'DELETE',
+      `${gateway.url}/api/v1/projects/${body.id}?deleteRepository=false`,
+      undefined,
+      alice,
+    );
+    expect(old.status).toBe(400);
+    expect(old.body.message).toMatch(/keepRepository/);
+  });
+
+  it('keeps the pod security setting through registration and changes', async () => {
+    await createGithubRepository(sandbox, 'acme', 'hardened');
+    const bad = await postJson(
+      `${gateway.url}/api/v1/projects`,
+      { owner: 'acme', repo: 'hardened', podSecurity: 'privileged' },
+      alice,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.message.join('\n')).toMatch(/podSecurity/);
+    const { body } = await postJson(
+      `${gateway.url}/api/v1/projects`,
+      { owner: 'acme', repo: 'hardened', podSecurity: 'restricted' },
+      alice,
+    );
+    expect((await untilStatus(body.id, 'ready')).body.podSecurity).toBe('restricted');
+    await sendJson('PATCH', `${gateway.url}/api/v1/projects/${body.id}`, { podSecurity: 'baseline' }, alice);
+    await pollUntil(
+      () => project(body.id),
+      (r) => r.body.podSecurity === 'baseline',
+    );
+    const [row] = await query(infra.databaseUrl, `SELECT pod_security FROM projects WHERE id = $1`, [body.id]);
+    expect(row.pod_security).toBe('baseline');
   });
 
   it("shows a delivery of the project's repository to its owner, and to nobody else", async () => {
@@ -233,21 +289,6 @@ describe('registering a repository', () => {
     const asOwner = await getJson(`${gateway.url}/api/v1/deliveries/${sent.deliveryId}`, alice);
     expect(asOwner).toMatchObject({ status: 200, body: { deliveryId: sent.deliveryId, event: 'push' } });
     expect((await getJson(`${gateway.url}/api/v1/deliveries/${sent.deliveryId}`, bob)).status).toBe(404);
-  });
-
-  it('gives two repositories whose names would meet (a-b/c and a/b-c) different NCP names', async () => {
-    await createGithubRepository(sandbox, 'a-b', 'c');
-    await createGithubRepository(sandbox, 'a', 'b-c');
-    const first = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'a-b', repo: 'c' }, alice);
-    const second = await postJson(`${gateway.url}/api/v1/projects`, { owner: 'a', repo: 'b-c' }, alice);
-    const [one, two] = [
-      (await untilStatus(first.body.id, 'ready')).body,
-      (await untilStatus(second.body.id, 'ready')).body,
-    ];
-    expect(one.ncp.sourceCommitRepository).not.toBe(two.ncp.sourceCommitRepository);
-    expect([one.ncp.sourceCommitRepository, two.ncp.sourceCommitRepository]).toContain('a-b-c');
-    expect(one.namespace).not.toBe(two.namespace);
-    expect(one.ncp.sourcePipelineId).not.toBe(two.ncp.sourcePipelineId);
   });
 
   it('turns auto-deploy off, saying why, when the App installation is removed', async () => {

@@ -50,6 +50,8 @@ export interface KlepaasConfig extends SecuritySettings {
   };
   slackWebhookUrl?: string;
   runner: RunnerSettings;
+  /** Projects' Ingress hosts must lie under `<namespace>.<ingressDomain>`; unset, no Ingress host is allowed. */
+  ingressDomain?: string;
   /** Secret values present in this configuration, for log scrubbing. */
   secretValues: string[];
   warnings: string[];
@@ -241,6 +243,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       reconcileIntervalMs: e.KLEPAAS_RECONCILE_INTERVAL_MS ?? 5 * 60_000,
       reconcileCallsPerMinute: e.KLEPAAS_RECONCILE_GITHUB_CALLS_PER_MINUTE ?? 60,
     },
+    ingressDomain: e.KLEPAAS_INGRESS_DOMAIN,
     secretValues: [],
     warnings,
   };

@@ -157,6 +157,14 @@ export const envSchema = z.object({
   KLEPAAS_RUNNER_ADOPTION_GRACE_MS: positiveInt('milliseconds'),
   KLEPAAS_RECONCILE_INTERVAL_MS: positiveInt('milliseconds'),
   KLEPAAS_RECONCILE_GITHUB_CALLS_PER_MINUTE: positiveInt('calls per minute'),
+  KLEPAAS_INGRESS_DOMAIN: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim().toLowerCase()))
+    .refine(
+      (v) => v === undefined || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(v),
+      'must be a DNS domain such as apps.example.com',
+    ),
 });
 
 export type RawEnv = z.output<typeof envSchema>;

@@ -21,13 +21,23 @@ export const gitActor = z.object({
   username: z.string().nullable().optional(),
 });
 
+/**
+ * The Kubernetes Pod Security Standards profile a project's manifests are held to (the mirror
+ * checks them): `baseline` unless the project asks for `restricted`.
+ */
+export const podSecurityLevel = z.enum(['baseline', 'restricted']);
+export type PodSecurityLevel = z.output<typeof podSecurityLevel>;
+
 export const projectSettings = z.object({
   branch: z.string().min(1),
   autoDeploy: z.boolean(),
   mergeOnly: z.boolean(),
-  paths: z.array(z.string()),
+  /** Path filters: tenant input the runner matches, bounded as the gateway bounds it. */
+  paths: z.array(z.string().max(200)).max(50),
   replicas: z.number().int().min(0),
   containerPort: z.number().int().min(1).max(65535),
+  /** Absent means `baseline` (projects registered before the setting existed). */
+  podSecurity: podSecurityLevel.optional(),
 });
 export type ProjectSettings = z.output<typeof projectSettings>;
 

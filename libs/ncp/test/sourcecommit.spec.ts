@@ -1,4 +1,10 @@
-import { NcpApiError, NcpHttp, NcpUnexpectedResponseError, SourceCommitClient } from '@klepaas/ncp';
+import {
+  NcpApiError,
+  NcpHttp,
+  NcpResourceNotOursError,
+  NcpUnexpectedResponseError,
+  SourceCommitClient,
+} from '@klepaas/ncp';
 import type { FakeHttpServer } from './support/fake-http-server';
 import { ACCESS_KEY, NO_WAIT, ok, SECRET_KEY, startNcpFake } from './support/ncp-fake';
 
@@ -115,6 +121,37 @@ describe('SourceCommitClient', () => {
     expect(error).toBeInstanceOf(NcpUnexpectedResponseError);
     expect((error as NcpApiError).message).toMatch(/ghost.*not found by name after 4 lookups/);
     expect(fake.requestsTo('GET', `${BASE}/repository`)).toHaveLength(5);
+  });
+
+  it('ensureRepository refuses, creating nothing, a repository it may not adopt', async () => {
+    fake.on('GET', `${BASE}/repository`, ok({ total: 1, repository: [{ id: 7, name: 'owner-repo' }] }));
+    const recorded: string[] = [];
+    const error = await client
+      .ensureRepository('owner-repo', {}, { adoptExisting: false, beforeCreate: async () => void recorded.push('x') })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NcpResourceNotOursError);
+    expect((error as Error).message).toBe(
+      'SourceCommit repository "owner-repo" already exists in NCP, but was not created by this project: it is not adopted',
+    );
+    expect(recorded).toEqual([]);
+    expect(fake.requestsTo('POST', `${BASE}/repository`)).toHaveLength(0);
+  });
+
+  it('ensureRepository records the intent before the create call, and takes what that call made', async () => {
+    fake.sequence('GET', `${BASE}/repository`, [ok({ repository: [] }), ok({ repository: [{ id: 12, name: 'n' }] })]);
+    fake.on('POST', `${BASE}/repository`, ok(true));
+    const order: string[] = [];
+    const id = await client.ensureRepository(
+      'n',
+      {},
+      {
+        adoptExisting: false,
+        beforeCreate: async () => void order.push(`recorded after ${fake.requests.length} request(s)`),
+      },
+    );
+    expect(id).toBe(12);
+    expect(order).toEqual(['recorded after 1 request(s)']);
+    expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
   });
 
   it('does not take an auth failure on lookup for a missing repository', async () => {

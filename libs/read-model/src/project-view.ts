@@ -12,6 +12,8 @@ export interface ProjectView {
   paths: string[];
   replicas: number;
   containerPort: number;
+  /** The Pod Security Standards profile the project's manifests are held to. */
+  podSecurity?: 'baseline' | 'restricted';
   installationId?: number;
   namespace: string | null;
   ncp: {
@@ -22,6 +24,8 @@ export interface ProjectView {
     sourceDeployScenarioId: string | null;
     sourcePipelineId: string | null;
   };
+  /** Once deleted: what unregistering removed, and what it left on NCP and the cluster. */
+  unregistration?: { removed: string[]; kept: string[] };
   lastRun?: unknown;
   currentDeployment?: unknown;
   /** What the project should run (docs/runner.md, "Desired state"), once anything was asked of it. */
@@ -64,11 +68,13 @@ export function toProjectView(r: Record<string, any>): ProjectView {
     paths: r.paths ?? [],
     replicas: r.replicas,
     containerPort: r.container_port,
+    podSecurity: r.pod_security ?? 'baseline',
     ...(r.installation_id !== null && r.installation_id !== undefined
       ? { installationId: Number(r.installation_id) }
       : {}),
     namespace: r.namespace ?? null,
     ncp: { ...EMPTY_NCP_IDS, ...(r.ncp ?? {}) },
+    ...(r.unregistration ? { unregistration: r.unregistration } : {}),
     ...(r.last_run ? { lastRun: r.last_run } : {}),
     ...(r.current_deployment ? { currentDeployment: r.current_deployment } : {}),
     ...desiredView(r.desired),

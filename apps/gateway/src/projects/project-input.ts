@@ -21,6 +21,7 @@ const settingsFields = {
     .max(50),
   replicas: z.number().int().min(0).max(MAX_REPLICAS),
   containerPort: z.number().int().min(1).max(65535),
+  podSecurity: z.enum(['baseline', 'restricted']),
 };
 
 /** Unknown fields (the original dashboard adds `user_id` and `t` everywhere) are ignored, never trusted. */
@@ -33,6 +34,7 @@ export const registrationSchema = z.object({
   paths: settingsFields.paths.optional(),
   replicas: settingsFields.replicas.optional(),
   containerPort: settingsFields.containerPort.optional(),
+  podSecurity: settingsFields.podSecurity.optional(),
 });
 export type RegistrationInput = z.output<typeof registrationSchema>;
 
@@ -44,6 +46,7 @@ export const settingsChangeSchema = z
     paths: settingsFields.paths.optional(),
     replicas: settingsFields.replicas.optional(),
     containerPort: settingsFields.containerPort.optional(),
+    podSecurity: settingsFields.podSecurity.optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), 'give at least one setting to change');
 export type SettingsChangeInput = z.output<typeof settingsChangeSchema>;
@@ -62,4 +65,5 @@ export const DEFAULT_SETTINGS = {
   paths: [] as string[],
   replicas: 1,
   containerPort: 8080,
+  podSecurity: 'baseline' as const,
 };

@@ -30,6 +30,7 @@ const SETTINGS_DOC = {
   paths: { type: 'array', items: { type: 'string' }, example: ['src/**'] },
   replicas: { type: 'integer', minimum: 0, maximum: 10, default: 1 },
   containerPort: { type: 'integer', minimum: 1, maximum: 65535, default: 8080 },
+  podSecurity: { type: 'string', enum: ['baseline', 'restricted'], default: 'baseline' },
 };
 
 @ApiTags('projects')
@@ -130,18 +131,24 @@ export class ProjectsController {
   @Delete('projects/:id')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Unregister: removes the NCP resources (the SourceCommit repository only with deleteRepository=true)',
+    summary:
+      'Unregister: removes what the project created in NCP, the SourceCommit repository unless keepRepository=true',
   })
-  @ApiQuery({ name: 'deleteRepository', required: false, type: Boolean })
+  @ApiQuery({ name: 'keepRepository', required: false, type: Boolean })
   unregister(
     @CurrentPrincipal() caller: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('keepRepository') keepRepository?: string,
     @Query('deleteRepository') deleteRepository?: string,
   ) {
-    if (deleteRepository !== undefined && !['true', 'false'].includes(deleteRepository)) {
-      throw new BadRequestException('deleteRepository: must be true or false');
+    // The old option meant the opposite default: refused rather than silently misread.
+    if (deleteRepository !== undefined) {
+      throw new BadRequestException('deleteRepository: gone; the repository is removed unless keepRepository=true');
     }
-    return this.commands.unregister(caller, id, deleteRepository === 'true');
+    if (keepRepository !== undefined && !['true', 'false'].includes(keepRepository)) {
+      throw new BadRequestException('keepRepository: must be true or false');
+    }
+    return this.commands.unregister(caller, id, keepRepository !== 'true');
   }
 
   private async registerWith(caller: Principal, body: unknown, res: Response): Promise<ProjectView> {

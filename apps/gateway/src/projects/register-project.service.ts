@@ -54,6 +54,7 @@ export class RegisterProjectService {
       paths: input.paths ?? DEFAULT_SETTINGS.paths,
       replicas: input.replicas ?? DEFAULT_SETTINGS.replicas,
       containerPort: input.containerPort ?? DEFAULT_SETTINGS.containerPort,
+      podSecurity: input.podSecurity ?? DEFAULT_SETTINGS.podSecurity,
     };
     const wanted = {
       githubRepositoryId: repository.id,

@@ -39,10 +39,8 @@ export class ProjectProjector {
         return this.settings(manager, envelope.payload as ProjectSettingsChangedPayload, at);
       case Events.ProjectUnregistrationRequested.name:
         return this.deleting(manager, (envelope.payload as ProjectUnregistrationRequestedPayload).projectId, at);
-      case Events.ProjectUnregistered.name: {
-        const p = envelope.payload as ProjectUnregisteredPayload;
-        return this.status(manager, p.projectId, 'deleted', null, at, p.revision);
-      }
+      case Events.ProjectUnregistered.name:
+        return this.unregistered(manager, envelope.payload as ProjectUnregisteredPayload, at);
       case Events.DesiredStateChanged.name:
         return this.desired(manager, envelope.payload as DesiredStateChangedPayload);
     }
@@ -53,8 +51,8 @@ export class ProjectProjector {
     // A second request (after a failure) moves a failed project back to provisioning.
     await manager.query(
       `INSERT INTO rm_projects (id, owner_id, owner, repo, github_repository_id, branch, status, auto_deploy, merge_only,
-         paths, replicas, container_port, installation_id, created_at, updated_at, status_at, settings_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'provisioning', $7, $8, $9::jsonb, $10, $11, $12, $13, $13, $13, $13)
+         paths, replicas, container_port, installation_id, created_at, updated_at, status_at, settings_at, pod_security)
+       VALUES ($1, $2, $3, $4, $5, $6, 'provisioning', $7, $8, $9::jsonb, $10, $11, $12, $13, $13, $13, $13, $14)
        ON CONFLICT (id) DO UPDATE SET status = 'provisioning', reason = NULL, status_at = EXCLUDED.status_at,
          updated_at = EXCLUDED.updated_at
        WHERE rm_projects.status = 'failed'`,
@@ -72,6 +70,7 @@ export class ProjectProjector {
         s.containerPort,
         p.installationId,
         at,
+        s.podSecurity ?? 'baseline',
       ],
     );
   }
@@ -136,7 +135,7 @@ export class ProjectProjector {
     await manager.query(
       `UPDATE rm_projects SET branch = $2, auto_deploy = $3, merge_only = $4, paths = $5::jsonb, replicas = $6,
          container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_at = $10, updated_at = $10,
-         settings_revision = $11
+         settings_revision = $11, pod_security = $12
        WHERE id = $1 AND settings_revision < $11`,
       [
         p.projectId,
@@ -150,8 +149,18 @@ export class ProjectProjector {
         p.reason,
         at,
         p.revision,
+        s.podSecurity ?? 'baseline',
       ],
     );
+  }
+
+  /** Deleted, with what was removed and what is left on NCP and the cluster. */
+  private async unregistered(manager: EntityManager, p: ProjectUnregisteredPayload, at: string): Promise<void> {
+    await this.status(manager, p.projectId, 'deleted', null, at, p.revision);
+    await manager.query(`UPDATE rm_projects SET unregistration = $2::jsonb WHERE id = $1 AND status = 'deleted'`, [
+      p.projectId,
+      JSON.stringify({ removed: p.removed, kept: p.kept }),
+    ]);
   }
 
   private async requireKnown(manager: EntityManager, projectId: string): Promise<void> {

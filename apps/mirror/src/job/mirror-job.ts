@@ -6,7 +6,14 @@ import { basicAuth, GitAuth, GitCli } from '@klepaas/git';
 import { DeployBranchFence } from '../git/deploy-branch-fence';
 import { JobWorkspace } from '../git/job-workspace';
 import { MirrorCache } from '../git/mirror-cache';
-import { DEFAULT_MANIFEST_LIMITS, MANIFEST_PATH, ManifestLimits, prepareManifest, tagOf } from '../manifest';
+import {
+  DEFAULT_MANIFEST_LIMITS,
+  MANIFEST_PATH,
+  ManifestLimits,
+  PlatformPolicy,
+  prepareManifest,
+  tagOf,
+} from '../manifest';
 import { Refusal } from '../refusal';
 import { commitMessage } from './commit-message';
 import { checkRequest } from './request-checks';
@@ -32,6 +39,8 @@ export interface MirrorJobDependencies {
   github: GithubCredentials;
   sourceCommit: SourceCommitRemotes;
   limits?: ManifestLimits;
+  /** The platform's side of the manifest policy (the ingress domain). */
+  platform?: PlatformPolicy;
 }
 
 /**
@@ -64,7 +73,7 @@ export class MirrorJob {
     try {
       await workspace.verifyCommit(source.commitSha);
       const existing = await this.readManifest(workspace, source.commitSha);
-      const manifest = prepareManifest(existing?.text ?? null, request, this.limits);
+      const manifest = prepareManifest(existing?.text ?? null, request, this.limits, this.deps.platform);
       const blob = await workspace.writeBlob(manifest.text);
       const tree = await workspace.treeWith(source.commitSha, MANIFEST_PATH, blob, existing?.mode ?? '100644');
       const identity = await workspace.identityOf(source.commitSha);

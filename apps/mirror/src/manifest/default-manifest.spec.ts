@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { TARGET } from '../../test/support/manifests';
+import { policyFor, TARGET } from '../../test/support/manifests';
 import { defaultManifest } from './default-manifest';
 import { parseManifest } from './parse-manifest';
 import { validateManifest } from './validate-manifest';
@@ -36,7 +36,16 @@ describe('defaultManifest', () => {
   it('says who wrote it, uses no anchors, and passes the checks it imposes on others', () => {
     expect(text.startsWith('# Written by K-Le-PaaS')).toBe(true);
     expect(text).not.toMatch(/[&*][a-z]/);
-    expect(() => validateManifest(parseManifest(text), TARGET.namespace)).not.toThrow();
+    expect(() => validateManifest(parseManifest(text), policyFor())).not.toThrow();
+  });
+
+  it('passes the restricted profile when the project asks for it, and stays as it was otherwise', () => {
+    const restricted = defaultManifest({ ...TARGET, podSecurity: 'restricted' });
+    expect(() => validateManifest(parseManifest(restricted), policyFor({ podSecurity: 'restricted' }))).not.toThrow();
+    expect(() => validateManifest(parseManifest(text), policyFor({ podSecurity: 'restricted' }))).toThrow(
+      /restricted: privilege escalation/,
+    );
+    expect(defaultManifest({ ...TARGET, podSecurity: 'baseline' })).toBe(text);
   });
 
   it('is the same bytes for the same request', () => {

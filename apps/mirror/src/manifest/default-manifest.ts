@@ -11,12 +11,20 @@ export const DEFAULT_RESOURCES = {
 /** The pull secret every project namespace carries for NCR. */
 export const IMAGE_PULL_SECRET = 'ncp-cr';
 
+/** What a `restricted` project's default pod adds, so that it passes the profile it asked for. */
+export const RESTRICTED_POD_SECURITY = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } as const;
+export const RESTRICTED_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+} as const;
+
 /**
  * The manifest written when the repository has none: a Deployment and a Service in one
  * multi-document file, because the SourceDeploy scenario reads this one fixed path.
  */
 export function defaultManifest(target: ManifestTarget): string {
   const labels = { app: target.appName };
+  const restricted = target.podSecurity === 'restricted';
   const metadata = { name: target.appName, namespace: target.namespace, labels };
   const deployment = documentOf({
     apiVersion: 'apps/v1',
@@ -28,6 +36,7 @@ export function defaultManifest(target: ManifestTarget): string {
       template: {
         metadata: { labels },
         spec: {
+          ...(restricted ? { securityContext: RESTRICTED_POD_SECURITY } : {}),
           imagePullSecrets: [{ name: IMAGE_PULL_SECRET }],
           containers: [
             {
@@ -36,6 +45,7 @@ export function defaultManifest(target: ManifestTarget): string {
               ports: [{ containerPort: target.containerPort }],
               env: [{ name: 'PORT', value: String(target.containerPort) }],
               resources: DEFAULT_RESOURCES,
+              ...(restricted ? { securityContext: RESTRICTED_CONTAINER_SECURITY } : {}),
             },
           ],
         },

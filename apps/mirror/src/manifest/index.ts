@@ -1,6 +1,7 @@
 export * from './manifest-limits';
 export * from './parse-manifest';
 export * from './validate-manifest';
+export * from './policy/policy';
 export * from './image-ref';
 export * from './app-container';
 export * from './render-manifest';

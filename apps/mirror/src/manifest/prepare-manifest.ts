@@ -1,6 +1,8 @@
+import { findAppContainer } from './app-container';
 import { defaultManifest } from './default-manifest';
 import { DEFAULT_MANIFEST_LIMITS, ManifestLimits } from './manifest-limits';
-import { parseManifest } from './parse-manifest';
+import { parseManifest, ParsedManifest } from './parse-manifest';
+import { ManifestPolicy, MAX_PROJECT_PODS } from './policy/policy';
 import { ManifestTarget, updateManifest } from './update-manifest';
 import { validateManifest } from './validate-manifest';
 
@@ -9,6 +11,14 @@ export interface PreparedManifest {
   created: boolean;
   oldTag: string | null;
   oldReplicas: number | null;
+}
+
+/** What the platform, not the project, decides about manifests. */
+export interface PlatformPolicy {
+  /** Ingress hosts must lie under `<namespace>.<ingressDomain>` (KLEPAAS_INGRESS_DOMAIN). */
+  ingressDomain?: string;
+  /** Pods a project may run in all; MAX_PROJECT_PODS when not given. */
+  maxPods?: number;
 }
 
 /**
@@ -20,13 +30,35 @@ export function prepareManifest(
   existing: string | null,
   target: ManifestTarget,
   limits: ManifestLimits = DEFAULT_MANIFEST_LIMITS,
+  platform: PlatformPolicy = {},
 ): PreparedManifest {
+  const policy = (app: ManifestPolicy['app']): ManifestPolicy => ({
+    namespace: target.namespace,
+    podSecurity: target.podSecurity ?? 'baseline',
+    image: target.image,
+    ingressDomain: platform.ingressDomain,
+    maxPods: platform.maxPods ?? MAX_PROJECT_PODS,
+    app,
+  });
   const parsed = existing === null ? null : parseManifest(existing, limits);
   if (!parsed || parsed.objects.length === 0) {
     const text = defaultManifest(target);
-    validateManifest(parseManifest(text, limits), target.namespace);
+    validateManifest(
+      parseManifest(text, limits),
+      policy({ position: 1, containerIndex: 0, replicas: target.replicas }),
+    );
     return { text, created: true, oldTag: null, oldReplicas: null };
   }
-  validateManifest(parsed, target.namespace);
+  validateManifest(parsed, policy(appOf(parsed, target)));
   return { ...updateManifest(parsed, target, limits), created: false };
+}
+
+/** Where the deploy will write, if the app container can be told (updateManifest refuses otherwise). */
+function appOf(manifest: ParsedManifest, target: ManifestTarget): ManifestPolicy['app'] {
+  try {
+    const app = findAppContainer(manifest, target.appName, target.image);
+    return { position: app.deployment.position, containerIndex: app.index, replicas: target.replicas };
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import { findAppContainer } from './app-container';
 import { tagOf } from './image-ref';
 import { DEFAULT_MANIFEST_LIMITS, MANIFEST_PATH, ManifestLimits } from './manifest-limits';
 import { parseManifest, ParsedManifest } from './parse-manifest';
+import type { PodSecurityLevel } from './policy/policy';
 import { renderManifest } from './render-manifest';
 
 /** What the deploy asks the manifest to say. */
@@ -14,6 +15,8 @@ export interface ManifestTarget {
   replicas: number;
   namespace: string;
   containerPort: number;
+  /** The project's Pod Security Standards profile; baseline when not given. */
+  podSecurity?: PodSecurityLevel;
 }
 
 export interface UpdatedManifest {

@@ -1,4 +1,7 @@
 /** Manifests the mirror's tests start from: what developers really write, comments included. */
+import { stringify } from 'yaml';
+import { defaultPolicy, ManifestPolicy, parseManifest, validateManifest } from '../../src/manifest';
+import { Refusal } from '../../src/refusal';
 
 export const TARGET = {
   appName: 'acme-web',
@@ -82,3 +85,43 @@ g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
 i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 `;
+
+/**
+ * A Deployment of the app built from objects: `pod` merged into the pod spec, `container` into
+ * the app container, `template` into the pod template's metadata.
+ */
+export function deploymentOf(
+  pod: object = {},
+  container: object = {},
+  template: object = {},
+  name = 'acme-web',
+): string {
+  return stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name }, ...template },
+        spec: { containers: [{ name, image: '127.0.0.1:4000/acme-web:old0001', ...container }], ...pod },
+      },
+    },
+  });
+}
+
+/** The policy of TARGET's project, with `changes`. */
+export function policyFor(changes: Partial<ManifestPolicy> = {}): ManifestPolicy {
+  return { ...defaultPolicy(TARGET.namespace, TARGET.image), ...changes };
+}
+
+/** The refusal validateManifest gives `yaml` under `policy`; fails the test when there is none. */
+export function refusalFor(yaml: string, policy: ManifestPolicy = policyFor()): Refusal {
+  try {
+    validateManifest(parseManifest(yaml), policy);
+  } catch (error) {
+    if (error instanceof Refusal) return error;
+    throw error;
+  }
+  throw new Error('expected the manifest to be refused');
+}

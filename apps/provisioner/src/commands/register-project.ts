@@ -37,7 +37,11 @@ export class RegisterProject {
     await this.provision.run(request.projectId, envelope.id);
   }
 
-  /** Plain names first; hashed ones when another live project already has one of them. */
+  /**
+   * Names of the project's own (its suffix), checked against every project there ever was,
+   * deleted ones included: a name is never used twice. The image name stays `{owner}-{repo}`
+   * while no project ever had it (architecture.md, change 13).
+   */
   private async record(request: ProjectRegistrationRequestedPayload): Promise<void> {
     const base = {
       id: request.projectId,
@@ -48,19 +52,25 @@ export class RegisterProject {
       installationId: request.installationId,
       settings: request.settings,
     };
-    try {
-      await this.projects.insert(this.dataSource.manager, {
-        ...base,
-        names: deriveProjectNames(request.owner, request.repo, request.githubRepositoryId),
-      });
-    } catch (error) {
-      if (!(error instanceof NameTakenError)) throw error;
-      // A concurrent redelivery may have inserted it: then there is nothing to record.
-      if (await this.projects.find(request.projectId)) return;
-      await this.projects.insert(this.dataSource.manager, {
-        ...base,
-        names: deriveProjectNames(request.owner, request.repo, request.githubRepositoryId, true),
-      });
+    for (let salt = 0; salt < MAX_NAME_ATTEMPTS; salt++) {
+      const names = deriveProjectNames(request.owner, request.repo, request.projectId, { salt, plainImage: true });
+      const { imageName, ...suffixed } = names;
+      if (await this.projects.anyNameUsed(Object.values(suffixed))) continue;
+      if (await this.projects.anyNameUsed([imageName])) {
+        names.imageName = deriveProjectNames(request.owner, request.repo, request.projectId, { salt }).imageName;
+      }
+      try {
+        await this.projects.insert(this.dataSource.manager, { ...base, names });
+        return;
+      } catch (error) {
+        if (!(error instanceof NameTakenError)) throw error;
+        // A concurrent redelivery may have inserted it: then there is nothing to record.
+        if (await this.projects.find(request.projectId)) return;
+      }
     }
+    throw new Error(`no unused names for ${request.owner}/${request.repo} after ${MAX_NAME_ATTEMPTS} attempts`);
   }
 }
+
+/** Each attempt is a new suffix; two in a row already taken has never happened. */
+const MAX_NAME_ATTEMPTS = 5;

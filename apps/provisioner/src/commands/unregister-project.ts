@@ -3,15 +3,28 @@ import { DataSource } from 'typeorm';
 import { createEnvelope, EventEnvelope, Events, ProjectUnregistrationRequestedPayload } from '@klepaas/contracts';
 import { NCP_CLIENTS, NcpApiError, NcpClients } from '@klepaas/ncp';
 import { OutboxStore } from '@klepaas/persistence';
-import type { Project } from '../projects/project';
+import type { Project, ProjectNcpIds } from '../projects/project';
+import { SCENARIO_NAME, STAGE_NAME } from '../projects/project-names';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectLock } from '../provisioning/project-lock';
 
+/** One NCP resource of the project: its id (stored, or found by its name when only its creation was recorded). */
+interface Removal {
+  what: string;
+  key: keyof ProjectNcpIds;
+  find: () => Promise<number | undefined>;
+  remove: (id: number) => Promise<void>;
+  keep?: boolean;
+}
+
 /**
- * ProjectUnregistrationRequested: removes what provisioning created, newest first (the
- * SourceCommit repository only when asked), then records the project deleted and announces
- * what was removed and kept. Something already gone counts as removed; any other failure is
- * thrown, so the message is retried and the removal resumes where it stopped.
+ * ProjectUnregistrationRequested: removes what provisioning created, newest first: the
+ * SourceCommit repository too unless the user asked to keep it. A resource whose creation was
+ * recorded but whose id never was (a crash in between) is found by its name, which carries the
+ * project's suffix. Then records the project deleted and announces what was removed and what is
+ * left: the SourceCommit repository when kept, the namespace and its workloads (SourceDeploy
+ * cannot delete them), the images in the registry. Something already gone counts as removed;
+ * any other failure is thrown, so the message is retried and the removal resumes where it stopped.
  */
 @Injectable()
 export class UnregisterProject {
@@ -33,14 +46,19 @@ export class UnregisterProject {
       await this.projects.setStatus(this.dataSource.manager, projectId, 'deleting');
       const removed: string[] = [];
       const kept: string[] = [];
-      for (const [what, remove] of this.removals(project, deleteRepository)) {
-        if (!remove) {
-          kept.push(what);
-          continue;
+      for (const removal of this.removals(project, deleteRepository)) {
+        const id = await this.idOf(project, removal);
+        if (id === undefined) continue; // never created
+        if (removal.keep) kept.push(`${removal.what} (kept as asked)`);
+        else {
+          await ignoreNotFound(() => removal.remove(id));
+          removed.push(removal.what);
         }
-        await ignoreNotFound(remove);
-        removed.push(what);
       }
+      kept.push(
+        `namespace ${project.names.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
+        `images ${project.names.imageName}:* in the container registry`,
+      );
       await this.dataSource.transaction(async (manager) => {
         await this.projects.setStatus(manager, projectId, 'deleted');
         const revision = await this.projects.nextRevision(manager, projectId);
@@ -56,41 +74,61 @@ export class UnregisterProject {
     });
   }
 
-  /** Each NCP resource with how to remove it, or null to keep it (or when it was never created). */
-  private removals(project: Project, deleteRepository: boolean): Array<[string, (() => Promise<void>) | null]> {
+  private async idOf(project: Project, removal: Removal): Promise<number | undefined> {
+    const stored = project.ncp[removal.key];
+    if (stored) return Number(stored);
+    return project.creating.includes(removal.key) ? removal.find() : undefined;
+  }
+
+  /** The project's NCP resources, newest first. */
+  private removals(project: Project, deleteRepository: boolean): Removal[] {
+    const { sourceCommit, sourceBuild, sourceDeploy, sourcePipeline } = this.ncp;
     const ids = project.ncp;
     const deploy = Number(ids.sourceDeployProjectId);
     const stage = Number(ids.sourceDeployStageId);
     const n = project.names;
+    const inDeploy = <T>(find: () => Promise<T>) => (ids.sourceDeployProjectId ? find() : undefined);
     return [
-      [
-        `SourcePipeline ${n.sourcePipeline}`,
-        ids.sourcePipelineId ? () => this.ncp.sourcePipeline.deletePipeline(Number(ids.sourcePipelineId)) : null,
-      ],
-      [
-        `SourceDeploy scenario of ${n.sourceDeployProject}`,
-        ids.sourceDeployScenarioId
-          ? () => this.ncp.sourceDeploy.deleteScenario(deploy, stage, Number(ids.sourceDeployScenarioId))
-          : null,
-      ],
-      [
-        `SourceDeploy stage of ${n.sourceDeployProject}`,
-        ids.sourceDeployStageId ? () => this.ncp.sourceDeploy.deleteStage(deploy, stage) : null,
-      ],
-      [
-        `SourceDeploy project ${n.sourceDeployProject}`,
-        ids.sourceDeployProjectId ? () => this.ncp.sourceDeploy.deleteProject(deploy) : null,
-      ],
-      [
-        `SourceBuild project ${n.sourceBuildProject}`,
-        ids.sourceBuildProjectId ? () => this.ncp.sourceBuild.deleteProject(Number(ids.sourceBuildProjectId)) : null,
-      ],
-      [
-        `SourceCommit repository ${n.sourceCommitRepository}`,
-        deleteRepository && ids.sourceCommitRepositoryId
-          ? () => this.ncp.sourceCommit.deleteRepository(Number(ids.sourceCommitRepositoryId))
-          : null,
-      ],
+      {
+        what: `SourcePipeline ${n.sourcePipeline}`,
+        key: 'sourcePipelineId',
+        find: async () => (await sourcePipeline.findPipelineByName(n.sourcePipeline))?.id,
+        remove: (id) => sourcePipeline.deletePipeline(id),
+      },
+      {
+        what: `SourceDeploy scenario of ${n.sourceDeployProject}`,
+        key: 'sourceDeployScenarioId',
+        find: async () =>
+          ids.sourceDeployStageId
+            ? (await sourceDeploy.findScenarioByName(deploy, stage, SCENARIO_NAME))?.id
+            : undefined,
+        remove: (id) => sourceDeploy.deleteScenario(deploy, stage, id),
+      },
+      {
+        what: `SourceDeploy stage of ${n.sourceDeployProject}`,
+        key: 'sourceDeployStageId',
+        find: async () => (await inDeploy(() => sourceDeploy.findStageByName(deploy, STAGE_NAME)))?.id,
+        remove: (id) => sourceDeploy.deleteStage(deploy, id),
+      },
+      {
+        what: `SourceDeploy project ${n.sourceDeployProject}`,
+        key: 'sourceDeployProjectId',
+        find: async () => (await sourceDeploy.findProjectByName(n.sourceDeployProject))?.id,
+        remove: (id) => sourceDeploy.deleteProject(id),
+      },
+      {
+        what: `SourceBuild project ${n.sourceBuildProject}`,
+        key: 'sourceBuildProjectId',
+        find: async () => (await sourceBuild.findProjectByName(n.sourceBuildProject))?.id,
+        remove: (id) => sourceBuild.deleteProject(id),
+      },
+      {
+        what: `SourceCommit repository ${n.sourceCommitRepository}`,
+        key: 'sourceCommitRepositoryId',
+        find: async () => (await sourceCommit.findRepository(n.sourceCommitRepository))?.id,
+        remove: (id) => sourceCommit.deleteRepository(id),
+        keep: !deleteRepository,
+      },
     ];
   }
 }

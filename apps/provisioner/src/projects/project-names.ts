@@ -20,21 +20,37 @@ export const NAME_LIMITS = {
   namespace: 63,
 } as const;
 
+/** Characters of the per-project suffix (base 36: 36^8, about 2.8 × 10^12 values). */
+export const SUFFIX_LENGTH = 8;
+
 /**
- * Names derived from owner/repo, lower-cased, within each limit. A name that had to be
- * shortened, or that would meet another repository's (`a-b/c` and `a/b-c` both give `a-b-c`:
- * `hashed`), ends with a short hash of the GitHub repository id, which is unique and stable.
+ * The project's own suffix: a hash of its id (a UUID the gateway minted), so it is stable for
+ * the project and differs between two projects, even of the same repository. `salt` > 0 gives
+ * another one, for the (never yet seen) case where a name is already taken.
+ */
+export function projectSuffix(projectId: string, salt = 0): string {
+  const hex = createHash('sha256')
+    .update(salt ? `${projectId}:${salt}` : projectId)
+    .digest('hex');
+  return BigInt(`0x${hex}`).toString(36).padStart(SUFFIX_LENGTH, '0').slice(-SUFFIX_LENGTH);
+}
+
+/**
+ * Names derived from owner/repo, lower-cased and shortened to fit each limit, every NCP name
+ * and the namespace ending with the project's suffix: `a-b/c` and `a/b-c` both read `a-b-c`,
+ * and a repository registered again after unregistering is a new project, so neither ever meets
+ * another project's resources, live or left behind. The image name is `{owner}-{repo}` without
+ * a suffix when `plainImage` (the caller knows no project ever used it), else with it.
  */
 export function deriveProjectNames(
   owner: string,
   repo: string,
-  githubRepositoryId: number,
-  hashed = false,
+  projectId: string,
+  options: { salt?: number; plainImage?: boolean } = {},
 ): ProjectNames {
   const base = `${owner}-${repo}`.toLowerCase();
-  const suffix = createHash('sha256').update(String(githubRepositoryId)).digest('hex').slice(0, 6);
-  const fit = (name: string, limit: number, separator = '-') =>
-    hashed || name.length > limit ? `${trimEnd(name.slice(0, limit - suffix.length - 1))}${separator}${suffix}` : name;
+  const suffix = projectSuffix(projectId, options.salt);
+  const withSuffix = (name: string, limit: number) => `${trimEnd(name.slice(0, limit - SUFFIX_LENGTH - 1))}-${suffix}`;
   const ncp = base.replace(/[^a-z0-9_-]/g, '-');
   // Letters, digits and single hyphens: valid both as a DNS label and as a registry image name.
   const dns = trimEnd(
@@ -44,12 +60,12 @@ export function deriveProjectNames(
       .replace(/^-+/, ''),
   );
   return {
-    sourceCommitRepository: fit(ncp, NAME_LIMITS.sourceCommitRepository),
-    sourceBuildProject: fit(ncp, NAME_LIMITS.sourceBuildProject),
-    sourceDeployProject: fit(ncp, NAME_LIMITS.sourceDeployProject),
-    sourcePipeline: fit(ncp, NAME_LIMITS.sourcePipeline),
-    imageName: fit(dns, NAME_LIMITS.imageName),
-    namespace: fit(dns, NAME_LIMITS.namespace),
+    sourceCommitRepository: withSuffix(ncp, NAME_LIMITS.sourceCommitRepository),
+    sourceBuildProject: withSuffix(ncp, NAME_LIMITS.sourceBuildProject),
+    sourceDeployProject: withSuffix(ncp, NAME_LIMITS.sourceDeployProject),
+    sourcePipeline: withSuffix(ncp, NAME_LIMITS.sourcePipeline),
+    imageName: options.plainImage ? dns.slice(0, NAME_LIMITS.imageName) : withSuffix(dns, NAME_LIMITS.imageName),
+    namespace: withSuffix(dns, NAME_LIMITS.namespace),
   };
 }
 

@@ -27,4 +27,6 @@ export interface Project {
   failedStep: string | null;
   names: ProjectNames;
   ncp: ProjectNcpIds;
+  /** NCP resources the project has started to create (their keys): the only ones it may adopt by name. */
+  creating: Array<keyof ProjectNcpIds>;
 }

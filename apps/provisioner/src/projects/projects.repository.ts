@@ -43,14 +43,15 @@ export class ProjectsRepository {
   /** Inserts a new project; NameTakenError when a live project already has one of these names. */
   async insert(
     manager: EntityManager,
-    p: Omit<Project, 'status' | 'failedStep' | 'ncp' | 'autoDeployReason'>,
+    p: Omit<Project, 'status' | 'failedStep' | 'ncp' | 'autoDeployReason' | 'creating'>,
   ): Promise<void> {
     try {
       await manager.query(
         `INSERT INTO projects (id, owner_id, owner, repo, github_repository_id, installation_id, branch, auto_deploy,
            merge_only, paths, replicas, container_port, status, namespace, image_name, sourcecommit_repository,
-           sourcebuild_project_name, sourcedeploy_project_name, sourcepipeline_name)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, 'provisioning', $13, $14, $15, $16, $17, $18)`,
+           sourcebuild_project_name, sourcedeploy_project_name, sourcepipeline_name, pod_security)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, 'provisioning', $13, $14, $15, $16, $17, $18,
+           $19)`,
         [
           p.id,
           p.ownerId,
@@ -70,6 +71,7 @@ export class ProjectsRepository {
           p.names.sourceBuildProject,
           p.names.sourceDeployProject,
           p.names.sourcePipeline,
+          p.settings.podSecurity ?? 'baseline',
         ],
       );
     } catch (error) {
@@ -118,7 +120,8 @@ export class ProjectsRepository {
   ): Promise<void> {
     await manager.query(
       `UPDATE projects SET branch = $2, auto_deploy = $3, merge_only = $4, paths = $5::jsonb, replicas = $6,
-         container_port = $7, installation_id = $8, auto_deploy_reason = $9, updated_at = now() WHERE id = $1`,
+         container_port = $7, installation_id = $8, auto_deploy_reason = $9, pod_security = $10, updated_at = now()
+       WHERE id = $1`,
       [
         id,
         settings.branch,
@@ -129,8 +132,32 @@ export class ProjectsRepository {
         settings.containerPort,
         installationId,
         autoDeployReason,
+        settings.podSecurity ?? 'baseline',
       ],
     );
+  }
+
+  /**
+   * Records that the project is about to create `key` in NCP, before the call: a resource found
+   * under the project's name later is adopted only if it did (ProvisioningSteps).
+   */
+  async markCreating(id: string, key: keyof ProjectNcpIds): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE projects SET ncp_creating = array_append(ncp_creating, $2), updated_at = now()
+        WHERE id = $1 AND NOT ($2 = ANY(ncp_creating))`,
+      [id, key],
+    );
+  }
+
+  /** Whether any project, live or deleted, ever had one of these names (names are never reused). */
+  async anyNameUsed(names: string[]): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM projects WHERE namespace = ANY($1) OR image_name = ANY($1) OR sourcecommit_repository = ANY($1)
+          OR sourcebuild_project_name = ANY($1) OR sourcedeploy_project_name = ANY($1) OR sourcepipeline_name = ANY($1)
+        LIMIT 1`,
+      [names],
+    );
+    return rows.length > 0;
   }
 }
 
@@ -152,10 +179,12 @@ function toProject(r: Record<string, any>): Project {
       paths: r.paths,
       replicas: r.replicas,
       containerPort: r.container_port,
+      podSecurity: r.pod_security ?? 'baseline',
     },
     autoDeployReason: r.auto_deploy_reason,
     status: r.status,
     failedStep: r.failed_step,
+    creating: r.ncp_creating ?? [],
     names: {
       sourceCommitRepository: r.sourcecommit_repository,
       sourceBuildProject: r.sourcebuild_project_name,

@@ -1,8 +1,9 @@
 import type { ErrorInfo } from '@klepaas/contracts';
-import { NcpApiError } from '@klepaas/ncp';
+import { NcpApiError, NcpResourceNotOursError } from '@klepaas/ncp';
 
 /** What a failure says to users and operators: NCP's status and errorCode when NCP said no. */
 export function errorInfo(error: unknown): ErrorInfo {
+  if (error instanceof NcpResourceNotOursError) return { message: error.message, code: 'ncp_not_ours' };
   if (error instanceof NcpApiError) {
     return { message: error.message, status: error.status, ncpErrorCode: error.errorCode ?? null, code: 'ncp' };
   }

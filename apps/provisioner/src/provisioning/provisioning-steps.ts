@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
 import {
   buildThenDeployPipeline,
+  EnsureOptions,
   kubernetesScenario,
   kubernetesStage,
   NCP_CLIENTS,
@@ -23,8 +24,11 @@ export interface ProvisioningStep {
 
 /**
  * The four NCP steps of a registration, in order. Each skips what the project already holds
- * an id for, and uses NCP's "ensure" semantics for the rest (find by name, create when missing),
- * so a retry after a partial failure completes only what is missing and creates nothing twice.
+ * an id for, and finds by name or creates the rest, so a retry after a partial failure
+ * completes only what is missing and creates nothing twice. A resource found under the
+ * project's name is adopted only when the project recorded, before an earlier create call, that
+ * it was creating it (a crash may have lost the answer); anything else under that name is not
+ * the project's, and provisioning fails saying so rather than taking it over.
  */
 @Injectable()
 export class ProvisioningSteps {
@@ -45,10 +49,12 @@ export class ProvisioningSteps {
   }
 
   private async sourceCommit(project: Project): Promise<void> {
-    await this.ensure(project, 'sourceCommitRepositoryId', () =>
-      this.ncp.sourceCommit.ensureRepository(project.names.sourceCommitRepository, {
-        description: `K-Le-PaaS mirror of github.com/${project.owner}/${project.repo}`,
-      }),
+    await this.ensure(project, 'sourceCommitRepositoryId', (own) =>
+      this.ncp.sourceCommit.ensureRepository(
+        project.names.sourceCommitRepository,
+        { description: `K-Le-PaaS mirror of github.com/${project.owner}/${project.repo}` },
+        own,
+      ),
     );
   }
 
@@ -56,41 +62,44 @@ export class ProvisioningSteps {
     const registry = this.config.ncp.registry.name;
     if (!registry) throw new Error('no container registry is configured (KLEPAAS_NCP_CONTAINER_REGISTRY_NAME or _URL)');
     const env = await this.buildEnvironment.environment();
-    await this.ensure(project, 'sourceBuildProjectId', () =>
-      this.ncp.sourceBuild.ensureBuildProject({
-        name: project.names.sourceBuildProject,
-        description: `K-Le-PaaS build of ${project.owner}/${project.repo}`,
-        source: {
-          type: 'SourceCommit',
-          config: { repository: project.names.sourceCommitRepository, branch: DEPLOY_BRANCH },
-        },
-        env,
-        cmd: {
-          pre: [],
-          build: [],
-          post: [],
-          // The tag is set on the project before each build (ncp-api.md 4.5).
-          dockerbuild: {
-            use: true,
-            dockerfile: 'Dockerfile',
-            registry,
-            image: project.names.imageName,
-            tag: 'latest',
-            latest: false,
+    await this.ensure(project, 'sourceBuildProjectId', (own) =>
+      this.ncp.sourceBuild.ensureBuildProject(
+        {
+          name: project.names.sourceBuildProject,
+          description: `K-Le-PaaS build of ${project.owner}/${project.repo}`,
+          source: {
+            type: 'SourceCommit',
+            config: { repository: project.names.sourceCommitRepository, branch: DEPLOY_BRANCH },
+          },
+          env,
+          cmd: {
+            pre: [],
+            build: [],
+            post: [],
+            // The tag is set on the project before each build (ncp-api.md 4.5).
+            dockerbuild: {
+              use: true,
+              dockerfile: 'Dockerfile',
+              registry,
+              image: project.names.imageName,
+              tag: 'latest',
+              latest: false,
+            },
           },
         },
-      }),
+        own,
+      ),
     );
   }
 
   private async sourceDeploy(project: Project): Promise<void> {
-    const projectId = await this.ensure(project, 'sourceDeployProjectId', () =>
-      this.ncp.sourceDeploy.ensureDeployProject(project.names.sourceDeployProject),
+    const projectId = await this.ensure(project, 'sourceDeployProjectId', (own) =>
+      this.ncp.sourceDeploy.ensureDeployProject(project.names.sourceDeployProject, own),
     );
-    const stageId = await this.ensure(project, 'sourceDeployStageId', () =>
-      this.ncp.sourceDeploy.ensureStage(projectId, kubernetesStage(STAGE_NAME, this.cluster())),
+    const stageId = await this.ensure(project, 'sourceDeployStageId', (own) =>
+      this.ncp.sourceDeploy.ensureStage(projectId, kubernetesStage(STAGE_NAME, this.cluster()), own),
     );
-    await this.ensure(project, 'sourceDeployScenarioId', () =>
+    await this.ensure(project, 'sourceDeployScenarioId', (own) =>
       this.ncp.sourceDeploy.ensureScenario(
         projectId,
         stageId,
@@ -101,13 +110,14 @@ export class ProvisioningSteps {
           paths: [MANIFEST_PATH],
           strategy: 'rolling',
         }),
+        own,
       ),
     );
   }
 
   private async sourcePipeline(project: Project): Promise<void> {
     const { sourceBuildProjectId, sourceDeployProjectId, sourceDeployStageId, sourceDeployScenarioId } = project.ncp;
-    await this.ensure(project, 'sourcePipelineId', () =>
+    await this.ensure(project, 'sourcePipelineId', (own) =>
       this.ncp.sourcePipeline.ensurePipeline(
         buildThenDeployPipeline({
           name: project.names.sourcePipeline,
@@ -117,6 +127,7 @@ export class ProvisioningSteps {
           stageId: Number(sourceDeployStageId),
           scenarioId: Number(sourceDeployScenarioId),
         }),
+        own,
       ),
     );
   }
@@ -129,11 +140,25 @@ export class ProvisioningSteps {
     return { clusterUuid: clusterId };
   }
 
-  /** Runs `create` only when the project has no id for `key` yet, and stores the id at once. */
-  private async ensure(project: Project, key: keyof ProjectNcpIds, create: () => Promise<number>): Promise<number> {
+  /**
+   * Runs `create` only when the project has no id for `key` yet, and stores the id at once.
+   * `create` gets the adoption rule: an existing resource is the project's only if it recorded
+   * creating it; the record is made (and committed) before the create call.
+   */
+  private async ensure(
+    project: Project,
+    key: keyof ProjectNcpIds,
+    create: (own: EnsureOptions) => Promise<number>,
+  ): Promise<number> {
     const known = project.ncp[key];
     if (known) return Number(known);
-    const id = await create();
+    const id = await create({
+      adoptExisting: project.creating.includes(key),
+      beforeCreate: async () => {
+        await this.projects.markCreating(project.id, key);
+        project.creating.push(key);
+      },
+    });
     await this.projects.setNcpId(project.id, key, String(id));
     project.ncp[key] = String(id);
     return id;

@@ -9,6 +9,26 @@ export interface ReadBackOptions {
 
 export const DEFAULT_READ_BACK: Readonly<ReadBackOptions> = { attempts: 6, delayMs: 100 };
 
+/** How a caller that must not take over someone else's resource ensures one. */
+export interface EnsureOptions {
+  /**
+   * false: a resource found under the name before anything was created is not taken for the
+   * caller's, but refused with NcpResourceNotOursError. Default true (plain "ensure").
+   */
+  adoptExisting?: boolean;
+  /** Runs once the name is found free, right before the create call: to record the intent first. */
+  beforeCreate?: () => Promise<void>;
+}
+
+/** A resource exists under the name, and the caller did not create it: it is not adopted. */
+export class NcpResourceNotOursError extends Error {
+  override readonly name = 'NcpResourceNotOursError';
+
+  constructor(readonly what: string) {
+    super(`${what} already exists in NCP, but was not created by this project: it is not adopted`);
+  }
+}
+
 export interface EnsureSteps<T> {
   /** e.g. `SourceCommit repository "app"`, for the error when nothing is found. */
   what: string;
@@ -19,6 +39,7 @@ export interface EnsureSteps<T> {
   create: () => Promise<T | undefined>;
   sleep: (ms: number) => Promise<void>;
   readBack?: ReadBackOptions;
+  options?: EnsureOptions;
 }
 
 /**
@@ -26,11 +47,16 @@ export interface EnsureSteps<T> {
  * and count "already exists" as success. NCP publishes no duplicate-name error code (ncp-api.md
  * section 10), so any 4xx on create is followed by a lookup: found means someone else created it.
  * Lookups after a create are retried briefly, as the Terraform provider does, because a new
- * resource may not be listed at once (ncp-api.md section 3).
+ * resource may not be listed at once (ncp-api.md section 3). With `adoptExisting: false`, only
+ * what appears after the caller's own create attempt counts as found.
  */
 export async function ensureByName<T>(steps: EnsureSteps<T>): Promise<T> {
   const existing = await steps.find();
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) {
+    if (steps.options?.adoptExisting === false) throw new NcpResourceNotOursError(steps.what);
+    return existing;
+  }
+  await steps.options?.beforeCreate?.();
   let created: T | undefined;
   try {
     created = await steps.create();

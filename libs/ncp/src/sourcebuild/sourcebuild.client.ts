@@ -1,5 +1,5 @@
 import { NcpClientBase, type NcpClientOptions } from '../core/client-base';
-import { ensureByName } from '../core/ensure';
+import { ensureByName, type EnsureOptions } from '../core/ensure';
 import { urlPath } from '../core/signed-api';
 import { DEVTOOLS_API_PREFIX, NCP_DEFAULT_ENDPOINTS } from '../endpoints';
 import { DOCKER_IMAGE_TAG_PATTERN, isValidDockerImageTag, withDockerImageTag } from './docker-image-tag';
@@ -64,13 +64,14 @@ export class SourceBuildClient extends NcpClientBase {
   }
 
   /** The id of the project named `request.name`, creating it when missing (no update when found). */
-  ensureBuildProject(request: CreateBuildProjectRequest): Promise<number> {
+  ensureBuildProject(request: CreateBuildProjectRequest, ensure?: EnsureOptions): Promise<number> {
     return ensureByName<number>({
       what: `SourceBuild project "${request.name}"`,
       createCall: { service: this.api.service, method: 'POST', url: `${this.api.baseUrl}/project` },
       find: async () => (await this.findProjectByName(request.name))?.id,
       create: async () => (await this.createProject(request)).id,
       sleep: (ms) => this.http.sleep(ms),
+      options: ensure,
     });
   }
 

@@ -1,5 +1,5 @@
 import { NcpClientBase, type NcpClientOptions } from '../core/client-base';
-import { ensureByName, type ReadBackOptions } from '../core/ensure';
+import { ensureByName, type EnsureOptions, type ReadBackOptions } from '../core/ensure';
 import { urlPath } from '../core/signed-api';
 import { DEVTOOLS_API_PREFIX, NCP_DEFAULT_ENDPOINTS } from '../endpoints';
 import type {
@@ -68,7 +68,11 @@ export class SourceCommitClient extends NcpClientBase {
    * The id of the repository named `name`, creating it when missing. Create answers `true`, so
    * the id is read back by name, a few times if the new repository is not listed at once.
    */
-  ensureRepository(name: string, options: Omit<CreateSourceCommitRepositoryRequest, 'name'> = {}): Promise<number> {
+  ensureRepository(
+    name: string,
+    options: Omit<CreateSourceCommitRepositoryRequest, 'name'> = {},
+    ensure?: EnsureOptions,
+  ): Promise<number> {
     return ensureByName<number>({
       what: `SourceCommit repository "${name}"`,
       createCall: { service: this.api.service, method: 'POST', url: `${this.api.baseUrl}/repository` },
@@ -79,6 +83,7 @@ export class SourceCommitClient extends NcpClientBase {
       },
       sleep: (ms) => this.http.sleep(ms),
       readBack: this.readBack,
+      options: ensure,
     });
   }
 }

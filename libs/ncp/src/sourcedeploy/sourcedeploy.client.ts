@@ -1,5 +1,5 @@
 import { NcpClientBase, type NcpClientOptions } from '../core/client-base';
-import { ensureByName } from '../core/ensure';
+import { ensureByName, type EnsureOptions } from '../core/ensure';
 import { urlPath } from '../core/signed-api';
 import { DEVTOOLS_API_PREFIX, NCP_DEFAULT_ENDPOINTS } from '../endpoints';
 import type {
@@ -42,12 +42,13 @@ export class SourceDeployClient extends NcpClientBase {
     await this.api.delete(urlPath`/project/${projectId}`);
   }
 
-  ensureDeployProject(name: string): Promise<number> {
+  ensureDeployProject(name: string, ensure?: EnsureOptions): Promise<number> {
     return this.ensure(
       `SourceDeploy project "${name}"`,
       '/project',
       () => this.findProjectByName(name),
       () => this.createProject(name),
+      ensure,
     );
   }
 
@@ -81,12 +82,13 @@ export class SourceDeployClient extends NcpClientBase {
     await this.api.delete(urlPath`/project/${projectId}/stage/${stageId}`);
   }
 
-  ensureStage(projectId: number, request: CreateStageRequest): Promise<number> {
+  ensureStage(projectId: number, request: CreateStageRequest, ensure?: EnsureOptions): Promise<number> {
     return this.ensure(
       `SourceDeploy stage "${request.name}"`,
       urlPath`/project/${projectId}/stage`,
       () => this.findStageByName(projectId, request.name),
       () => this.createStage(projectId, request),
+      ensure,
     );
   }
 
@@ -129,12 +131,18 @@ export class SourceDeployClient extends NcpClientBase {
     await this.api.delete(urlPath`/project/${projectId}/stage/${stageId}/scenario/${scenarioId}`);
   }
 
-  ensureScenario(projectId: number, stageId: number, request: CreateScenarioRequest): Promise<number> {
+  ensureScenario(
+    projectId: number,
+    stageId: number,
+    request: CreateScenarioRequest,
+    ensure?: EnsureOptions,
+  ): Promise<number> {
     return this.ensure(
       `SourceDeploy scenario "${request.name}"`,
       urlPath`/project/${projectId}/stage/${stageId}/scenario`,
       () => this.findScenarioByName(projectId, stageId, request.name),
       () => this.createScenario(projectId, stageId, request),
+      ensure,
     );
   }
 
@@ -193,6 +201,7 @@ export class SourceDeployClient extends NcpClientBase {
     createPath: string,
     find: () => Promise<NamedRef | undefined>,
     create: () => Promise<NamedRef>,
+    options?: EnsureOptions,
   ): Promise<number> {
     return ensureByName<number>({
       what,
@@ -200,6 +209,7 @@ export class SourceDeployClient extends NcpClientBase {
       find: async () => (await find())?.id,
       create: async () => (await create()).id,
       sleep: (ms) => this.http.sleep(ms),
+      options,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { NcpClientBase, type NcpClientOptions } from '../core/client-base';
-import { ensureByName } from '../core/ensure';
+import { ensureByName, type EnsureOptions } from '../core/ensure';
 import { urlPath } from '../core/signed-api';
 import { DEVTOOLS_API_PREFIX, NCP_DEFAULT_ENDPOINTS } from '../endpoints';
 import type {
@@ -51,13 +51,14 @@ export class SourcePipelineClient extends NcpClientBase {
   }
 
   /** The id of the pipeline named `request.name`, creating it when missing (no update when found). */
-  ensurePipeline(request: CreatePipelineRequest): Promise<number> {
+  ensurePipeline(request: CreatePipelineRequest, ensure?: EnsureOptions): Promise<number> {
     return ensureByName<number>({
       what: `SourcePipeline "${request.name}"`,
       createCall: { service: this.api.service, method: 'POST', url: `${this.api.baseUrl}/project` },
       find: async () => (await this.findPipelineByName(request.name))?.id,
       create: () => this.createPipeline(request),
       sleep: (ms) => this.http.sleep(ms),
+      options: ensure,
     });
   }
 

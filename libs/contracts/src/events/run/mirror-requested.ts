@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { githubId, sha, uuid } from '../../common';
+import { githubId, podSecurityLevel, sha, uuid } from '../../common';
 import { defineEvent, PayloadOf } from '../../event-definition';
 
 /** The runner asks the mirror to put this commit and manifest into SourceCommit. */
@@ -22,6 +22,8 @@ export const MirrorRequested = defineEvent(
     namespace: z.string(),
     containerPort: z.number().int().min(1).max(65535),
     appName: z.string(),
+    /** The project's settings.podSecurity: the profile the manifest is checked against; absent = baseline. */
+    podSecurity: podSecurityLevel.optional(),
   }),
 );
 export type MirrorRequestedPayload = PayloadOf<typeof MirrorRequested>;
