@@ -1,5 +1,6 @@
 import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing';
 import { historyService } from '../../history/src/history.service';
+import { runnerService } from '../../runner/src/runner.service';
 import { provisionerService } from '../../provisioner/src/provisioner.service';
 import { gatewayService } from '../src/gateway.service';
 import { count, query } from '../../../test/support/database';
@@ -41,6 +42,8 @@ describe('access proven at registration', () => {
       await startService(gatewayService, infra, env),
       await startService(provisionerService, infra, env),
       await startService(historyService, infra, env),
+      // Unregistering waits for the runner to stop the project's runs.
+      await startService(runnerService, infra, env),
     ];
     gateway = services[0];
     mallory = tokenFor('mallory', [], await createGithubUser(sandbox, 'mallory-gh'));

@@ -2,6 +2,7 @@ import { createNcpClients, NcpClients } from '@klepaas/ncp';
 import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing';
 import { gatewayService } from '../../gateway/src/gateway.service';
 import { historyService } from '../../history/src/history.service';
+import { runnerService } from '../../runner/src/runner.service';
 import { provisionerService } from '../src/provisioner.service';
 import { getJson, postJson, sendJson, tokenFor } from '../../../test/support/http';
 import {
@@ -34,6 +35,8 @@ describe('names never reused: a project meets only the NCP resources it created'
       await startService(gatewayService, infra, env),
       await startService(provisionerService, infra, env),
       await startService(historyService, infra, env),
+      // Unregistering waits for the runner to stop the project's runs.
+      await startService(runnerService, infra, env),
     ];
     gateway = services[0];
     ncp = createNcpClients({

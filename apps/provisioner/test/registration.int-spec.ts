@@ -3,6 +3,7 @@ import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing'
 import { mintToken } from '@klepaas/auth';
 import { gatewayService } from '../../gateway/src/gateway.service';
 import { historyService } from '../../history/src/history.service';
+import { runnerService } from '../../runner/src/runner.service';
 import { provisionerService } from '../src/provisioner.service';
 import { getJson, postJson, sendJson, tokenFor } from '../../../test/support/http';
 import {
@@ -38,6 +39,8 @@ describe('registering a repository', () => {
       await startService(gatewayService, infra, env),
       await startService(provisionerService, infra, env),
       await startService(historyService, infra, env),
+      // Unregistering waits for the runner to stop the project's runs.
+      await startService(runnerService, infra, env),
     ];
     gateway = services[0];
     bob = tokenFor('bob', [], await createGithubUser(sandbox, 'bob-gh'));

@@ -3,6 +3,7 @@ import { createNcpClients } from '@klepaas/ncp';
 import { pollUntil } from '@klepaas/testing';
 import { notifyPush, pushToGithub } from '../../../test/support/github-push';
 import { getJson, postJson, sendJson } from '../../../test/support/http';
+import { query } from '../../../test/support/database';
 import { addFault, clearFaults, sandboxGet } from '../../../test/support/sandbox';
 import { TestSystem } from './system';
 
@@ -134,6 +135,40 @@ describe('runs converge on what the project should run', () => {
       expect(await system.untilEnded(deploying.id)).toMatchObject({ status: 'cancelled' });
       const history = await ncpDeploy(Number(p.ncp.sourceDeployProjectId), deploying.deploy_history_id);
       expect(history.status).toBe('canceled');
+    });
+  });
+
+  describe('unregistering', () => {
+    it('cancels the active run at NCP before any NCP resource is removed, and says what is left on the cluster', async () => {
+      const { repo, project: p } = await system.readyProject('bye-co', 'app');
+      await hangBuilds(p);
+      const pushed = await pushToGithub(system.sandbox, system.gateway.url, repo, files('bye-co-app', '1'));
+      const building = await pollUntil(
+        () => system.runOfDelivery(pushed.deliveryId),
+        (r) => r?.status === 'building' && r.build_id,
+        { description: 'the build under way' },
+      );
+      const res = await sendJson('DELETE', system.api(`/projects/${p.id}`), undefined, system.owner);
+      expect(res.status).toBe(202);
+      expect(res.body.leftOnCluster).toMatch(new RegExp(`namespace ${p.namespace}.*cannot delete workloads`));
+      expect(await system.untilEnded(building.id)).toMatchObject({
+        status: 'cancelled',
+        reason: 'the project is being unregistered',
+      });
+      const gone = await pollUntil(
+        () => project(p.id),
+        (v) => v.status === 'deleted',
+        { description: 'the project deleted' },
+      );
+      expect(gone.unregistration.removed).toContain(`SourceBuild project ${p.ncp.sourceCommitRepository}`);
+      const order = await query(
+        system.infra.databaseUrl,
+        `SELECT event_type FROM rm_timeline WHERE correlation_id = $1 AND event_type IN ('ProjectRunsStopped', 'ProjectUnregistered') ORDER BY seq`,
+        [p.id],
+      );
+      expect(order.map((r: any) => r.event_type)).toEqual(['ProjectRunsStopped', 'ProjectUnregistered']);
+      const build = await sandboxGet(system.sandbox, `/_sandbox/builds/${building.build_id}`);
+      expect(build.status).toBe('canceled');
     });
   });
 

@@ -77,6 +77,34 @@ describe('the policy paths, end to end', () => {
     });
   });
 
+  describe('pod security', () => {
+    it('checks a restricted project’s manifest against the restricted profile', async () => {
+      const { repo } = await system.readyProject('psa-co', 'strict', { podSecurity: 'restricted' });
+      const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: psa-co-strict
+spec:
+  selector:
+    matchLabels: { app: psa-co-strict }
+  template:
+    metadata:
+      labels: { app: psa-co-strict }
+    spec:
+      containers:
+        - name: psa-co-strict
+          image: placeholder/psa-co-strict:none
+`;
+      const pushed = await pushToGithub(system.sandbox, system.gateway.url, repo, {
+        ...files('1'),
+        'k8s/deployment.yaml': manifest,
+      });
+      const run = await system.untilRunEnds(pushed.deliveryId);
+      expect(run).toMatchObject({ status: 'failed', failed_step: 'mirror' });
+      expect(run.reason).toMatch(/runAsNonRoot/);
+    });
+  });
+
   describe('the App installation removed and added back', () => {
     it('turns auto-deploy off, replaces the installation id, and leaves auto-deploy for the user to turn on', async () => {
       const { repo, project: p } = await system.readyProject('install-co', 'app');

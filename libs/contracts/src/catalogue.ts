@@ -15,6 +15,7 @@ import { PushReceived } from './events/github/push-received';
 import { ReleasePublished } from './events/github/release-published';
 import { ProjectProvisioned } from './events/project/project-provisioned';
 import { ProjectProvisioningFailed } from './events/project/project-provisioning-failed';
+import { ProjectRunsStopped } from './events/project/project-runs-stopped';
 import { ProjectSettingsChanged } from './events/project/project-settings-changed';
 import { ProjectUnregistered } from './events/project/project-unregistered';
 import { BuildFailed } from './events/run/build-failed';
@@ -47,6 +48,7 @@ export const Events = {
   ProjectProvisioningFailed,
   ProjectSettingsChanged,
   ProjectUnregistered,
+  ProjectRunsStopped,
   DeployRequested,
   RollbackRequested,
   ScaleRequested,

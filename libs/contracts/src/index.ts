@@ -21,6 +21,7 @@ export * from './events/project/project-provisioned';
 export * from './events/project/project-provisioning-failed';
 export * from './events/project/project-settings-changed';
 export * from './events/project/project-unregistered';
+export * from './events/project/project-runs-stopped';
 export * from './events/run/delivery-skipped';
 export * from './events/run/desired-state-changed';
 export * from './events/run/run-queued';

@@ -37,6 +37,7 @@ export const Subscriptions: Partial<Record<(typeof ServiceQueues)[keyof typeof S
       Events.ProjectRegistrationRequested.name,
       Events.ProjectSettingsChangeRequested.name,
       Events.ProjectUnregistrationRequested.name,
+      Events.ProjectRunsStopped.name,
       Events.InstallationChanged.name,
     ],
   };

@@ -33,7 +33,11 @@ export class ProjectCommandsService {
     return { ...project, ...changes };
   }
 
-  async unregister(caller: Principal, projectId: string, deleteRepository: boolean): Promise<ProjectView> {
+  async unregister(
+    caller: Principal,
+    projectId: string,
+    deleteRepository: boolean,
+  ): Promise<ProjectView & { leftOnCluster: string | null }> {
     const project = await this.ownLiveProject(caller, projectId);
     await this.dataSource.transaction(async (manager) => {
       // Released at once: the repository can be registered again while NCP is being cleaned up.
@@ -46,7 +50,12 @@ export class ProjectCommandsService {
         ),
       ]);
     });
-    return { ...project, status: 'deleting' };
+    // NCP's SourceDeploy cannot delete workloads: say so now, not only once the project is gone.
+    const leftOnCluster = project.namespace
+      ? `namespace ${project.namespace} and whatever was deployed in it: SourceDeploy cannot delete workloads ` +
+        `(remove it with: kubectl delete namespace ${project.namespace})`
+      : null;
+    return { ...project, status: 'deleting', leftOnCluster };
   }
 
   private async ownLiveProject(caller: Principal, projectId: string): Promise<ProjectView> {

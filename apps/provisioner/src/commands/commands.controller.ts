@@ -6,6 +6,7 @@ import {
   InstallationChangedPayload,
   ProjectRegistrationRequestedPayload,
   ProjectSettingsChangeRequestedPayload,
+  ProjectRunsStoppedPayload,
   ProjectUnregistrationRequestedPayload,
 } from '@klepaas/contracts';
 import { ApplyInstallationChange } from '../installations/apply-installation-change';
@@ -35,7 +36,12 @@ export class CommandsController {
 
   @EventPattern(Events.ProjectUnregistrationRequested.name)
   onUnregistration(@Payload() envelope: EventEnvelope<string, ProjectUnregistrationRequestedPayload>) {
-    return this.unregister.handle(envelope);
+    return this.unregister.requested(envelope);
+  }
+
+  @EventPattern(Events.ProjectRunsStopped.name)
+  onRunsStopped(@Payload() envelope: EventEnvelope<string, ProjectRunsStoppedPayload>) {
+    return this.unregister.runsStopped(envelope);
   }
 
   @EventPattern(Events.InstallationChanged.name)

@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createEnvelope, EventEnvelope, Events, ProjectUnregistrationRequestedPayload } from '@klepaas/contracts';
+import {
+  createEnvelope,
+  EventEnvelope,
+  Events,
+  ProjectRunsStoppedPayload,
+  ProjectUnregistrationRequestedPayload,
+} from '@klepaas/contracts';
 import { NCP_CLIENTS, NcpApiError, NcpClients } from '@klepaas/ncp';
 import { OutboxStore } from '@klepaas/persistence';
 import type { Project, ProjectNcpIds } from '../projects/project';
@@ -18,7 +24,10 @@ interface Removal {
 }
 
 /**
- * ProjectUnregistrationRequested: removes what provisioning created, newest first: the
+ * Unregistering, in two halves that may arrive in either order: ProjectUnregistrationRequested
+ * (the user) makes the project deleting, and ProjectRunsStopped (the runner, once nothing of the
+ * project runs at NCP any more) lets its resources go. Then it removes what provisioning created,
+ * newest first: the
  * SourceCommit repository too unless the user asked to keep it. A resource whose creation was
  * recorded but whose id never was (a crash in between) is found by its name, which carries the
  * project's suffix. Then records the project deleted and announces what was removed and what is
@@ -38,40 +47,63 @@ export class UnregisterProject {
     @Inject(NCP_CLIENTS) private readonly ncp: NcpClients,
   ) {}
 
-  handle(envelope: EventEnvelope<string, ProjectUnregistrationRequestedPayload>): Promise<void> {
+  /** The user's request: the project is deleting at once; its resources go once its runs are stopped. */
+  requested(envelope: EventEnvelope<string, ProjectUnregistrationRequestedPayload>): Promise<void> {
     const { projectId, deleteRepository } = envelope.payload;
     return this.lock.withLock(projectId, async () => {
       const project = await this.projects.find(projectId);
       if (!project || project.status === 'deleted') return;
       await this.projects.setStatus(this.dataSource.manager, projectId, 'deleting');
-      const removed: string[] = [];
-      const kept: string[] = [];
-      for (const removal of this.removals(project, deleteRepository)) {
-        const id = await this.idOf(project, removal);
-        if (id === undefined) continue; // never created
-        if (removal.keep) kept.push(`${removal.what} (kept as asked)`);
-        else {
-          await ignoreNotFound(() => removal.remove(id));
-          removed.push(removal.what);
-        }
-      }
-      kept.push(
-        `namespace ${project.names.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
-        `images ${project.names.imageName}:* in the container registry`,
-      );
-      await this.dataSource.transaction(async (manager) => {
-        await this.projects.setStatus(manager, projectId, 'deleted');
-        const revision = await this.projects.nextRevision(manager, projectId);
-        await this.outbox.append(manager, [
-          createEnvelope(
-            Events.ProjectUnregistered,
-            { projectId, removed, kept, revision },
-            { correlationId: projectId, causationId: envelope.id },
-          ),
-        ]);
-      });
-      this.log.log(`${project.owner}/${project.repo} unregistered; removed ${removed.join(', ') || 'nothing'}`);
+      await this.projects.recordUnregisterRequest(projectId, { deleteRepository, causationId: envelope.id });
+      await this.removeWhenBoth(projectId);
     });
+  }
+
+  /**
+   * The runner cancelled the project's run at NCP (or had none): a build or deploy can no longer
+   * be polling a SourceBuild or SourceDeploy project that is being deleted.
+   */
+  runsStopped(envelope: EventEnvelope<string, ProjectRunsStoppedPayload>): Promise<void> {
+    const { projectId } = envelope.payload;
+    return this.lock.withLock(projectId, async () => {
+      if (!(await this.projects.find(projectId))) return;
+      await this.projects.recordRunsStopped(projectId);
+      await this.removeWhenBoth(projectId);
+    });
+  }
+
+  /** Either event may come first (they come from different services): the second one removes. */
+  private async removeWhenBoth(projectId: string): Promise<void> {
+    const project = (await this.projects.find(projectId))!;
+    if (project.status !== 'deleting' || !project.unregisterRequest || !project.runsStoppedAt) return;
+    const { deleteRepository, causationId } = project.unregisterRequest;
+    const removed: string[] = [];
+    const kept: string[] = [];
+    for (const removal of this.removals(project, deleteRepository)) {
+      const id = await this.idOf(project, removal);
+      if (id === undefined) continue; // never created
+      if (removal.keep) kept.push(`${removal.what} (kept as asked)`);
+      else {
+        await ignoreNotFound(() => removal.remove(id));
+        removed.push(removal.what);
+      }
+    }
+    kept.push(
+      `namespace ${project.names.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
+      `images ${project.names.imageName}:* in the container registry`,
+    );
+    await this.dataSource.transaction(async (manager) => {
+      await this.projects.setStatus(manager, projectId, 'deleted');
+      const revision = await this.projects.nextRevision(manager, projectId);
+      await this.outbox.append(manager, [
+        createEnvelope(
+          Events.ProjectUnregistered,
+          { projectId, removed, kept, revision },
+          { correlationId: projectId, causationId },
+        ),
+      ]);
+    });
+    this.log.log(`${project.owner}/${project.repo} unregistered; removed ${removed.join(', ') || 'nothing'}`);
   }
 
   private async idOf(project: Project, removal: Removal): Promise<number | undefined> {

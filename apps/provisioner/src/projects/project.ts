@@ -29,4 +29,8 @@ export interface Project {
   ncp: ProjectNcpIds;
   /** NCP resources the project has started to create (their keys): the only ones it may adopt by name. */
   creating: Array<keyof ProjectNcpIds>;
+  /** The user asked to unregister (whether to delete the SourceCommit repository), and by which event. */
+  unregisterRequest: { deleteRepository: boolean; causationId: string } | null;
+  /** When the runner said the project's runs were stopped: NCP resources may go from then on. */
+  runsStoppedAt: Date | null;
 }

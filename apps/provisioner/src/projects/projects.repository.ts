@@ -43,7 +43,10 @@ export class ProjectsRepository {
   /** Inserts a new project; NameTakenError when a live project already has one of these names. */
   async insert(
     manager: EntityManager,
-    p: Omit<Project, 'status' | 'failedStep' | 'ncp' | 'autoDeployReason' | 'creating'>,
+    p: Omit<
+      Project,
+      'status' | 'failedStep' | 'ncp' | 'autoDeployReason' | 'creating' | 'unregisterRequest' | 'runsStoppedAt'
+    >,
   ): Promise<void> {
     try {
       await manager.query(
@@ -89,6 +92,20 @@ export class ProjectsRepository {
     await manager.query(
       `UPDATE projects SET status = $2, failed_step = $3, error = $4::jsonb, updated_at = now() WHERE id = $1`,
       [id, status, failure?.step ?? null, failure ? JSON.stringify(failure.error) : null],
+    );
+  }
+
+  async recordUnregisterRequest(id: string, request: { deleteRepository: boolean; causationId: string }) {
+    await this.dataSource.query(
+      `UPDATE projects SET unregister_request = COALESCE(unregister_request, $2::jsonb), updated_at = now() WHERE id = $1`,
+      [id, JSON.stringify(request)],
+    );
+  }
+
+  async recordRunsStopped(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE projects SET runs_stopped_at = COALESCE(runs_stopped_at, now()), updated_at = now() WHERE id = $1`,
+      [id],
     );
   }
 
@@ -185,6 +202,8 @@ function toProject(r: Record<string, any>): Project {
     status: r.status,
     failedStep: r.failed_step,
     creating: r.ncp_creating ?? [],
+    unregisterRequest: r.unregister_request ?? null,
+    runsStoppedAt: r.runs_stopped_at ?? null,
     names: {
       sourceCommitRepository: r.sourcecommit_repository,
       sourceBuildProject: r.sourcebuild_project_name,

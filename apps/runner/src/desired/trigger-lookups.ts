@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { GITHUB_CLIENT, GithubClient } from '@klepaas/github';
-import { matchesAny } from '../policy/glob';
-import { SKIP_CI } from '../policy/push-policy';
+import { passesPathFilters, SKIP_CI } from '../policy/push-policy';
 import type { RunnerProject } from '../projects/runner-project';
 import type { CommitInfo, Lookups, TriggerInput } from './trigger';
 
@@ -86,7 +85,7 @@ export class TriggerLookups {
     const base = project.desired.commitSha ?? project.deployed.commitSha;
     if (project.settings.paths.length && base) {
       const files = await this.github.changedFiles(project.owner, project.repo, base, head.sha, project.installationId);
-      if (files && !files.some((f) => matchesAny(f, project.settings.paths)))
+      if (files && !passesPathFilters(files, project.settings.paths))
         return {
           ...found,
           refusal: { rule: 'paths', reason: `no file changed since ${short(base)} matches the path filters` },

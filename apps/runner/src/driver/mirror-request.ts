@@ -28,6 +28,7 @@ export function mirrorRequested(run: Run, project: RunnerProject) {
       namespace: project.namespace!,
       containerPort: project.settings.containerPort,
       appName: project.imageName!,
+      podSecurity: project.settings.podSecurity ?? 'baseline',
     },
     { correlationId: run.id, id: attemptEventId(run.id, run.mirrorAttempt) },
   );

@@ -1,6 +1,6 @@
 import type { DeliverySkippedPayload, PushReceivedPayload } from '@klepaas/contracts';
 import type { RunnerProject } from '../projects/runner-project';
-import { matchesAny } from './glob';
+import { firstMatchingFile } from './glob';
 
 export type SkipRule = DeliverySkippedPayload['rule'];
 export type Verdict = { deploy: true } | { deploy: false; rule: SkipRule; reason: string };
@@ -31,10 +31,20 @@ export function judgePush(project: RunnerProject | null, push: PushReceivedPaylo
   const filters = project.settings.paths;
   if (filters.length) {
     const files = push.commits.flatMap((c) => [...c.added, ...c.removed, ...c.modified]);
-    if (!files.some((f) => matchesAny(f, filters)))
-      return skip('paths', `no changed file matches ${filters.join(', ')}`);
+    // A push that lists more files than the budget checks deploys (as GitHub Actions does for a
+    // diff too large to list): the filter only ever narrows the tenant's own deploys.
+    if (!passesPathFilters(files, filters)) return skip('paths', `no changed file matches ${filters.join(', ')}`);
   }
   return { deploy: true };
+}
+
+/** How much matching one push (or one reconcile) may cost: tens of milliseconds on one core. */
+const PUSH_FILES_BUDGET = 2_000_000;
+
+/** Some file matches a filter, or there were too many files to know within the budget. */
+export function passesPathFilters(files: string[], filters: string[]): boolean {
+  const verdict = firstMatchingFile(files, filters, PUSH_FILES_BUDGET);
+  return verdict.matched !== null || verdict.exhausted;
 }
 
 function skip(rule: SkipRule, reason: string): Verdict {

@@ -34,8 +34,8 @@ export class RunnerProjectsRepository {
     const s = p.settings;
     await manager.query(
       `INSERT INTO runner_projects (project_id, github_repository_id, owner, repo, installation_id, status, branch,
-         auto_deploy, merge_only, paths, replicas, container_port, desired_replicas)
-       VALUES ($1, $2, $3, $4, $5, 'provisioning', $6, $7, $8, $9::jsonb, $10, $11, $10)
+         auto_deploy, merge_only, paths, replicas, container_port, desired_replicas, pod_security)
+       VALUES ($1, $2, $3, $4, $5, 'provisioning', $6, $7, $8, $9::jsonb, $10, $11, $10, $12)
        ON CONFLICT (project_id) DO NOTHING`,
       [
         p.projectId,
@@ -49,6 +49,7 @@ export class RunnerProjectsRepository {
         JSON.stringify(s.paths),
         s.replicas,
         s.containerPort,
+        s.podSecurity ?? 'baseline',
       ],
     );
   }
@@ -63,8 +64,8 @@ export class RunnerProjectsRepository {
       `INSERT INTO runner_projects (project_id, github_repository_id, owner, repo, installation_id, status, branch,
          auto_deploy, merge_only, paths, replicas, container_port, namespace, image_name, sourcecommit_repository,
          sourcebuild_project_id, sourcedeploy_project_id, sourcedeploy_stage_id, sourcedeploy_scenario_id,
-         desired_replicas, status_revision, settings_revision)
-       VALUES ($1, $2, $3, $4, $5, 'ready', $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $10, $19, $19)
+         desired_replicas, status_revision, settings_revision, pod_security)
+       VALUES ($1, $2, $3, $4, $5, 'ready', $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $10, $19, $19, $20)
        ON CONFLICT (project_id) DO UPDATE SET status = 'ready', namespace = EXCLUDED.namespace,
          image_name = EXCLUDED.image_name, sourcecommit_repository = EXCLUDED.sourcecommit_repository,
          sourcebuild_project_id = EXCLUDED.sourcebuild_project_id, sourcedeploy_project_id = EXCLUDED.sourcedeploy_project_id,
@@ -93,6 +94,7 @@ export class RunnerProjectsRepository {
         p.ncp.sourceDeployStageId,
         p.ncp.sourceDeployScenarioId,
         p.revision,
+        s.podSecurity ?? 'baseline',
       ],
     );
     return changed.length > 0 && before?.status !== 'ready';
@@ -122,7 +124,7 @@ export class RunnerProjectsRepository {
     const s = p.settings;
     await manager.query(
       `UPDATE runner_projects SET branch = $2, auto_deploy = $3, merge_only = $4, paths = $5::jsonb, replicas = $6,
-         container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_revision = $10
+         container_port = $7, installation_id = $8, auto_deploy_reason = $9, settings_revision = $10, pod_security = $11
        WHERE project_id = $1`,
       [
         p.projectId,
@@ -135,6 +137,7 @@ export class RunnerProjectsRepository {
         p.installationId,
         p.reason,
         p.revision,
+        s.podSecurity ?? 'baseline',
       ],
     );
     return toProject(row);
@@ -207,6 +210,7 @@ function toProject(r: Record<string, any>): RunnerProject {
       paths: r.paths,
       replicas: r.replicas,
       containerPort: r.container_port,
+      podSecurity: r.pod_security ?? 'baseline',
     },
     autoDeployReason: r.auto_deploy_reason,
     namespace: r.namespace,

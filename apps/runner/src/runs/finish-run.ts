@@ -4,7 +4,7 @@ import type { ErrorInfo, EventEnvelope } from '@klepaas/contracts';
 import { OutboxStore } from '@klepaas/persistence';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
 import { LIVE, Run, StepName } from './run';
-import { runEvents } from './run-events';
+import { runEvents, runsStopped } from './run-events';
 import { RunRecorder } from './run-recorder';
 import { RunsRepository } from './runs.repository';
 import { randomUUID } from 'node:crypto';
@@ -101,13 +101,18 @@ export class FinishRun {
   /** Wakes the project's queued run, or queues the attempt the desired state still needs. */
   private async next(manager: EntityManager, ended: Run, followUp: boolean): Promise<void> {
     const live = (await this.runs.ofProject(manager, ended.projectId, LIVE)).filter((r) => r.id !== ended.id);
+    const project = await this.projects.byId(manager, ended.projectId);
+    if (project?.status === 'deleting') {
+      // The last run of an unregistering project is over: its NCP resources may go now.
+      if (ended.startedAt && !live.length) await this.outbox.append(manager, [runsStopped(ended.projectId)]);
+      return;
+    }
     const queued = live.find((r) => r.status === 'queued');
     if (queued) {
       await this.runs.update(manager, queued, { nextPollAt: new Date() });
       return;
     }
     if (!followUp || live.length || !ended.startedAt || ended.status === 'cancelled') return;
-    const project = await this.projects.byId(manager, ended.projectId);
     if (!project || project.status !== 'ready' || !project.desired.commitSha) return;
     const { desired, deployed } = project;
     const aimedThere = ended.commitSha === desired.commitSha && ended.replicas === desired.replicas;

@@ -88,3 +88,7 @@ export const runEvents = {
       { correlationId: run.id },
     ),
 };
+
+/** Nothing of an unregistering project runs any more: the provisioner may remove its NCP resources. */
+export const runsStopped = (projectId: string): EventEnvelope =>
+  createEnvelope(Events.ProjectRunsStopped, { projectId }, { correlationId: projectId });

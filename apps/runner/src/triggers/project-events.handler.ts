@@ -11,7 +11,9 @@ import {
   ProjectUnregistrationRequestedPayload,
   PullRequestMergedPayload,
 } from '@klepaas/contracts';
+import { OutboxStore } from '@klepaas/persistence';
 import { RECONCILE_GIVE_UP_MS, TriggerQueue } from '../desired/trigger-queue';
+import { runsStopped } from '../runs/run-events';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
 import { FinishRun } from '../runs/finish-run';
 import { ACTIVE } from '../runs/run';
@@ -31,6 +33,7 @@ export class ProjectEventsHandler {
     private readonly runs: RunsRepository,
     private readonly finish: FinishRun,
     private readonly triggers: TriggerQueue,
+    private readonly outbox: OutboxStore,
   ) {}
 
   async apply(manager: EntityManager, envelope: EventEnvelope): Promise<void> {
@@ -81,15 +84,23 @@ export class ProjectEventsHandler {
     return this.triggers.enqueue(manager, projectId, { kind: 'reconcile', why }, null, RECONCILE_GIVE_UP_MS);
   }
 
+  /**
+   * Nothing of the project may run once its NCP resources start going: queued runs end now, the
+   * active one is cancelled at NCP by the driver, and the provisioner hears ProjectRunsStopped
+   * when none is left (here, or when that run ends).
+   */
   private async unregistering(manager: EntityManager, projectId: string): Promise<void> {
+    await this.runs.lockProject(manager, projectId);
     await this.projects.setDeleting(manager, projectId);
     const reason = 'the project is being unregistered';
     for (const run of await this.runs.ofProject(manager, projectId, ['queued'])) {
       await this.finish.finish(manager, run, { status: 'cancelled', reason }, { followUp: false });
     }
-    for (const run of await this.runs.ofProject(manager, projectId, ACTIVE)) {
+    const active = await this.runs.ofProject(manager, projectId, ACTIVE);
+    for (const run of active) {
       await this.runs.update(manager, run, { cancelRequested: true, reason, nextPollAt: new Date() });
     }
+    if (!active.length) await this.outbox.append(manager, [runsStopped(projectId)]);
   }
 
   private async merged(manager: EntityManager, p: PullRequestMergedPayload): Promise<void> {

@@ -32,13 +32,18 @@ export class DesiredState1765000000000 implements MigrationInterface {
         ADD COLUMN deployed_seq bigint NOT NULL DEFAULT 0,
         ADD COLUMN trigger_lease_until timestamptz,
         ADD COLUMN trigger_lease_token uuid,
-        ADD COLUMN registered_at timestamptz NOT NULL DEFAULT now()`);
+        ADD COLUMN registered_at timestamptz NOT NULL DEFAULT now(),
+        ADD COLUMN pod_security text NOT NULL DEFAULT 'baseline'`);
     await q.query(`UPDATE runner_projects SET desired_replicas = COALESCE(replicas_scaled, replicas)`);
     await q.query(
       `ALTER TABLE runner_projects DROP COLUMN replicas_scaled, DROP COLUMN status_at, DROP COLUMN settings_at`,
     );
 
-    await q.query(`ALTER TABLE projects ADD COLUMN revision bigint NOT NULL DEFAULT 0`);
+    // Unregistering waits for the runner to stop the project's runs before NCP resources go.
+    await q.query(
+      `ALTER TABLE projects ADD COLUMN revision bigint NOT NULL DEFAULT 0, ADD COLUMN unregister_request jsonb,
+         ADD COLUMN runs_stopped_at timestamptz`,
+    );
     await q.query(`
       ALTER TABLE rm_projects
         ADD COLUMN status_revision bigint NOT NULL DEFAULT 0,
@@ -100,7 +105,9 @@ export class DesiredState1765000000000 implements MigrationInterface {
     await q.query(`DROP TABLE runner_pending_cancels`);
     await q.query(`DROP TABLE runner_triggers`);
     await q.query(`DROP INDEX runs_project_seq`);
-    await q.query(`ALTER TABLE projects DROP COLUMN revision`);
+    await q.query(
+      `ALTER TABLE projects DROP COLUMN revision, DROP COLUMN unregister_request, DROP COLUMN runs_stopped_at`,
+    );
     await q.query(`ALTER TABLE rm_runs DROP COLUMN trigger_reason`);
     await q.query(`
       ALTER TABLE rm_projects DROP COLUMN status_revision, DROP COLUMN settings_revision, DROP COLUMN desired_version,
@@ -116,6 +123,7 @@ export class DesiredState1765000000000 implements MigrationInterface {
         DROP COLUMN desired_commit_sha, DROP COLUMN desired_commit_message, DROP COLUMN desired_replicas, DROP COLUMN pin,
         DROP COLUMN pinned_head, DROP COLUMN branch_head, DROP COLUMN branch_etag, DROP COLUMN branch_checked_at,
         DROP COLUMN next_run_seq, DROP COLUMN deployed_commit_sha, DROP COLUMN deployed_replicas, DROP COLUMN deployed_run_id,
-        DROP COLUMN deployed_seq, DROP COLUMN trigger_lease_until, DROP COLUMN trigger_lease_token, DROP COLUMN registered_at`);
+        DROP COLUMN deployed_seq, DROP COLUMN trigger_lease_until, DROP COLUMN trigger_lease_token, DROP COLUMN registered_at,
+        DROP COLUMN pod_security`);
   }
 }
