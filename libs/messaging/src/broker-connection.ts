@@ -69,25 +69,26 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
    * rather than failing the channel for good.
    */
   private async prepareQueues(): Promise<void> {
-    const queues = allServiceQueues().flatMap((q) => serviceQueueSet(q, this.options.retryDelaysMs, this.queueType));
+    const sets = allServiceQueues().map((q) => serviceQueueSet(q, this.options.retryDelaysMs, this.queueType));
     const progress = {
       report: (message: string) => {
         this.preparing = message;
         this.log.warn(message);
+        console.log('P', Date.now(), message);
       },
     };
     for (let attempt = 1; ; attempt++) {
       const connection = this.connection.connection;
       if (!connection) throw new Error('connection closed while declaring queues');
       try {
-        const migrated = await ensureQueueTypes(connection, queues, this.queueType, progress);
+        const migrated = await ensureQueueTypes(connection, sets, progress);
         if (migrated.length) this.log.log(`migrated ${migrated.length} classic queue(s) to quorum`);
         return;
       } catch (error) {
         if (this.connection.connection !== connection) throw error;
         this.preparing = String((error as Error).message ?? error);
         if (attempt === 1 || attempt % 12 === 0) this.log.error(`cannot declare queues: ${this.preparing}`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_PREPARE_MS));
+        await new Promise((resolve) => setTimeout(resolve, RETRY_PREPARE_MS).unref());
       }
     }
   }

@@ -20,6 +20,8 @@ export interface QueueSpec {
   name: string;
   role: 'main' | 'retry' | 'dead-letter';
   arguments: Record<string, unknown>;
+  /** The arguments the classic-only releases declared it with (what a migration looks for). */
+  classicArguments: Record<string, unknown>;
   /** Routing keys bound from the events exchange (main queues only). */
   bindings: readonly string[];
 }
@@ -31,24 +33,35 @@ export interface QueueSpec {
  * an installation that stays classic redeclares what it has.
  */
 export function serviceQueueSet(queue: string, retryDelaysMs: number[], type: QueueType): QueueSpec[] {
-  const dlq = deadLetterQueueOf(queue);
+  // A retry tier waits out its TTL, then goes back to the main queue by dead-lettering.
+  const tierArguments = (t: QueueType, delay: number) => ({
+    ...typeArguments(t),
+    'x-message-ttl': delay,
+    ...deadLetterTo(queue, t),
+  });
   const tiers = [...new Set(retryDelaysMs)].map((delay): QueueSpec => ({
     name: retryQueueOf(queue, delay),
     role: 'retry',
-    // Waits out its TTL, then goes back to the main queue by dead-lettering.
-    arguments: { ...typeArguments(type), 'x-message-ttl': delay, ...deadLetterTo(queue, type) },
+    arguments: tierArguments(type, delay),
+    classicArguments: tierArguments('classic', delay),
     bindings: [],
   }));
-  return [
-    { name: dlq, role: 'dead-letter', arguments: typeArguments(type), bindings: [] },
-    ...tiers,
-    {
-      name: queue,
-      role: 'main',
-      arguments: mainQueueArguments(queue, type),
-      bindings: Subscriptions[queue as keyof typeof Subscriptions] ?? [],
-    },
-  ];
+  const deadLetter: QueueSpec = {
+    name: deadLetterQueueOf(queue),
+    role: 'dead-letter',
+    arguments: typeArguments(type),
+    classicArguments: {},
+    bindings: [],
+  };
+  const main: QueueSpec = {
+    name: queue,
+    role: 'main',
+    arguments: mainQueueArguments(queue, type),
+    classicArguments: mainQueueArguments(queue, 'classic'),
+    bindings: Subscriptions[queue as keyof typeof Subscriptions] ?? [],
+  };
+  // Dead-letter targets first, so nothing is declared to dead-letter into a missing queue.
+  return [deadLetter, ...tiers, main];
 }
 
 /** Arguments of a service's main queue (the Nest transport declares it too, with these). */
