@@ -74,7 +74,6 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
       report: (message: string) => {
         this.preparing = message;
         this.log.warn(message);
-        console.log('P', Date.now(), message);
       },
     };
     for (let attempt = 1; ; attempt++) {

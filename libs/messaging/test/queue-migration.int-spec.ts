@@ -61,7 +61,6 @@ describe('an installation whose queues are classic (an earlier release)', () => 
     // Two services of the new release start at once.
     brokers.push(new BrokerConnection({ url: infra.rabbitmqUrl, retryDelaysMs: DELAYS }));
     brokers.push(new BrokerConnection({ url: infra.rabbitmqUrl, retryDelaysMs: DELAYS }));
-    console.log('T start', Date.now());
     const why = await pollUntil(
       () =>
         Promise.all(
@@ -81,11 +80,9 @@ describe('an installation whose queues are classic (an earlier release)', () => 
       infra.rabbitmqUrl,
       Array.from({ length: 10 }, (_, i) => event(30 + i)),
     );
-    console.log('T close', Date.now());
     await oldConsumer.close(); // its 5 unacked messages go back to the classic queue
     oldConsumer = undefined;
     await Promise.all(brokers.map((b) => b.ready()));
-    console.log('T ready', Date.now());
 
     const queues = await listQueues(infra.vhost);
     expect(queues.filter((q) => q.type !== 'quorum').map((q) => q.name)).toEqual([]);
