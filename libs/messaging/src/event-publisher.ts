@@ -28,6 +28,7 @@ export class EventPublisher implements OnModuleDestroy {
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
   private readonly timeoutMs: number;
+  private blocked = false;
 
   constructor(options: EventPublisherOptions) {
     this.timeoutMs = options.confirmTimeoutMs ?? 5000;
@@ -40,10 +41,21 @@ export class EventPublisher implements OnModuleDestroy {
     });
     // Without a listener the EventEmitter would throw a channel error at the process.
     this.channel.on('error', (error: Error) => this.log.warn(`publisher channel: ${error.message}`));
+    // A broker short of memory or disk blocks publishers: connected, but nothing is confirmed.
+    this.connection.on('blocked', ({ reason }) => {
+      this.blocked = true;
+      this.log.warn(`the broker blocks publishing: ${reason}`);
+    });
+    this.connection.on('unblocked', () => {
+      this.blocked = false;
+      this.log.log('the broker accepts publishing again');
+    });
+    this.connection.on('disconnect', () => (this.blocked = false));
   }
 
+  /** Whether a publish can be confirmed now: connected, and not blocked by the broker. */
   get connected(): boolean {
-    return this.connection.isConnected();
+    return this.connection.isConnected() && !this.blocked;
   }
 
   async publish(envelope: EventEnvelope): Promise<void> {

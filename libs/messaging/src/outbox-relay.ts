@@ -63,7 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         // never so long that shutdown cannot stop the loop. While the broker is away this backs
         // off rather than handing batch after batch to a channel that cannot send them.
         await withTimeout(this.broker.ready(), 5000, 'the broker');
-        if (!this.publisher.connected) throw new Error('the publisher is not connected to the broker');
+        if (!this.publisher.connected) throw new Error('the broker is not connected, or blocks publishing');
         let n: number;
         do {
           n = await this.relayBatch();
