@@ -32,6 +32,7 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
   private lastError?: string;
   private preparing?: string;
   private topologyDeclared = false;
+  private connecting?: Promise<void>;
 
   constructor(readonly options: BrokerConnectionOptions) {
     this.queueType = options.queueType ?? 'quorum';
@@ -93,8 +94,9 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
   }
 
   /** Resolves once queues and bindings exist, so a publish cannot be silently dropped. */
-  async ready(): Promise<void> {
-    await this.channel.waitForConnect();
+  ready(): Promise<void> {
+    // One listener for every waiter: callers that give up (a timeout) must not leave theirs.
+    return (this.connecting ??= this.channel.waitForConnect().finally(() => (this.connecting = undefined)));
   }
 
   /** True while connected with the topology declared (publishing now would be confirmed). */

@@ -29,6 +29,7 @@ export class EventPublisher implements OnModuleDestroy {
   private readonly channel: ChannelWrapper;
   private readonly timeoutMs: number;
   private blocked = false;
+  private connecting?: Promise<void>;
 
   constructor(options: EventPublisherOptions) {
     this.timeoutMs = options.confirmTimeoutMs ?? 5000;
@@ -61,7 +62,9 @@ export class EventPublisher implements OnModuleDestroy {
   async publish(envelope: EventEnvelope): Promise<void> {
     // Wait for a connection here, holding nothing on the channel, rather than queue on it.
     if (!this.connection.isConnected() || this.channel.queueLength() > 0) {
-      await withTimeout(this.channel.waitForConnect(), this.timeoutMs, 'the broker connection');
+      // One listener for every waiter: callers that give up (a timeout) must not leave theirs.
+      this.connecting ??= this.channel.waitForConnect().finally(() => (this.connecting = undefined));
+      await withTimeout(this.connecting, this.timeoutMs, 'the broker connection');
     }
     const content = Buffer.from(JSON.stringify({ pattern: envelope.type, data: envelope }));
     try {

@@ -57,6 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const published = this.metrics.counter('klepaas_outbox_published_total', 'Events published from the outbox', [
       'table',
     ]);
+    const backlog = this.metrics.gauge('klepaas_outbox_backlog', 'Events in the outbox not yet published', ['table']);
     while (this.running) {
       try {
         // Not until the queues are declared (a message to an unbound exchange is dropped), and
@@ -78,6 +79,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           );
         }
       }
+      // What operators watch: a backlog that grows means the broker is away or refusing.
+      await this.outbox.backlog(this.dataSource.manager).then(
+        (n) => backlog.set({ table: this.outbox.table }, n),
+        () => undefined,
+      );
       await this.idle(this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** this.failures) : POLL_INTERVAL_MS);
     }
   }

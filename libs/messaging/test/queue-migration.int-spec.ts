@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { deadLetterQueueOf, EVENTS_EXCHANGE, retryQueueOf, ServiceQueues, Subscriptions } from '@klepaas/contracts';
-import { BrokerConnection, Headers } from '@klepaas/messaging';
+import { BrokerConnection, Headers, holdingQueueOf } from '@klepaas/messaging';
 import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing';
 import { drainQueue, listQueues, publishRaw } from '../../../test/support/broker';
 
@@ -103,5 +103,44 @@ describe('an installation whose queues are classic (an earlier release)', () => 
     // And the migrated queues route and dead-letter as declared.
     await publishRaw(infra.rabbitmqUrl, [event(40)]);
     expect((await drainQueue(infra.rabbitmqUrl, ServiceQueues.runner)).map((m) => m.body.data.n)).toEqual([40]);
+  });
+});
+
+describe('a migration interrupted after the classic queue was deleted', () => {
+  let infra: IsolatedInfra;
+  let broker: BrokerConnection | undefined;
+
+  beforeAll(async () => {
+    infra = await createIsolatedInfra();
+  });
+
+  afterAll(async () => {
+    await broker?.onModuleDestroy();
+    await infra?.dispose();
+  });
+
+  it('is finished at the next start: the held messages go back to the queue, and the holding queue goes', async () => {
+    // What a crash leaves: no main queue, its messages in the holding queue, bound in its place.
+    const queue = ServiceQueues.history;
+    const holding = holdingQueueOf(queue);
+    const connection = await amqp.connect(infra.rabbitmqUrl);
+    const channel = await connection.createChannel();
+    await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+    await channel.assertQueue(holding, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.bindQueue(holding, EVENTS_EXCHANGE, EVENT);
+    await connection.close();
+    await publishRaw(
+      infra.rabbitmqUrl,
+      Array.from({ length: 5 }, (_, i) => event(i)),
+    );
+
+    broker = new BrokerConnection({ url: infra.rabbitmqUrl, retryDelaysMs: DELAYS });
+    await broker.ready();
+    const queues = await listQueues(infra.vhost);
+    expect(queues.map((q) => q.name)).not.toContain(holding);
+    expect(queues.find((q) => q.name === queue)?.type).toBe('quorum');
+    await publishRaw(infra.rabbitmqUrl, [event(5)]);
+    const events = await drainQueue(infra.rabbitmqUrl, queue);
+    expect(events.map((m) => m.body.data.n).sort()).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
