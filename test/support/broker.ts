@@ -41,17 +41,23 @@ export async function drainQueue(url: string, queue: string): Promise<DrainedMes
     const channel = await connection.createChannel();
     const { messageCount } = await channel.checkQueue(queue);
     if (messageCount === 0) return [];
-    // A consumer rather than one basic.get per message: a thousand gets from a quorum queue take seconds.
-    await channel.prefetch(Math.min(messageCount, 1000));
+    // A consumer rather than one basic.get per message (a thousand gets from a quorum queue take
+    // seconds), acking on delivery: explicit acks just before a close may not be settled and
+    // come back as redeliveries.
     const messages: DrainedMessage[] = [];
-    await new Promise<void>((resolve) => {
-      void channel.consume(queue, (m) => {
+    let enough!: () => void;
+    const done = new Promise<void>((resolve) => (enough = resolve));
+    const { consumerTag } = await channel.consume(
+      queue,
+      (m) => {
         if (!m) return;
         messages.push({ body: parse(m.content.toString('utf8')), headers: m.properties.headers ?? {} });
-        channel.ack(m);
-        if (messages.length === messageCount) resolve();
-      });
-    });
+        if (messages.length >= messageCount) enough();
+      },
+      { noAck: true },
+    );
+    await done;
+    await channel.cancel(consumerTag); // whatever arrived until then is in `messages` too
     await channel.close();
     return messages;
   } finally {
