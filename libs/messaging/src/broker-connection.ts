@@ -43,9 +43,9 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
       this.log.warn(`broker connection lost: ${this.lastError}`);
     });
     this.connection.on('connectFailed', ({ err, url }) => {
-      this.lastError = `${err?.message ?? 'connect failed'} (${redact(url)})`;
+      this.lastError = `${err?.message ?? 'connect failed'} (${withoutPassword(url)})`;
     });
-    this.connection.on('connect', ({ url }) => this.log.log(`broker connected (${redact(url)})`));
+    this.connection.on('connect', ({ url }) => this.log.log(`broker connected (${withoutPassword(url)})`));
     this.channel = this.connection.createChannel({
       json: false,
       confirm: true,
@@ -99,11 +99,6 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
     return (this.connecting ??= this.channel.waitForConnect().finally(() => (this.connecting = undefined)));
   }
 
-  /** True while connected with the topology declared (publishing now would be confirmed). */
-  get isReady(): boolean {
-    return this.connection.isConnected() && this.topologyDeclared;
-  }
-
   async probe(): Promise<void> {
     if (!this.connection.isConnected()) throw new Error(`not connected: ${this.lastError ?? 'connecting'}`);
     if (!this.topologyDeclared) throw new Error(this.preparing ?? 'connected, declaring queues');
@@ -117,7 +112,7 @@ export class BrokerConnection implements ReadinessCheck, OnModuleDestroy {
 }
 
 /** A broker URL as it may be logged: without its password. */
-export function redact(url: unknown): string {
+function withoutPassword(url: unknown): string {
   try {
     const parsed = new URL(typeof url === 'string' ? url : String((url as { url?: string })?.url ?? url));
     if (parsed.password) parsed.password = '***';
