@@ -18,6 +18,16 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['**/*.int-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/integration-setup.ts'],
+    },
+    // Integration tests on a RabbitMQ cluster of their own (scripts/rabbitmq-cluster.sh): slow
+    // to start, so a tier of their own (npm run test:cluster), run by CI as its own step.
+    {
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration-setup.ts'],
     },

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: unit and integration tests. Integration tests use the machine's PostgreSQL and
-// RabbitMQ (each test file in its own database and vhost) and the built apps (for the tests
-// that kill a process), so this checks both first. Extra arguments go to jest.
+// `npm test`: unit and integration tests (`npm run test:cluster`: the cluster tier).
+// Integration tests use the machine's PostgreSQL and RabbitMQ (each test file in its own
+// database and vhost) and the built apps (for the tests that kill a process), so this checks
+// both first. Extra arguments go to jest.
 const { spawnSync } = require('node:child_process');
 const { ROOT, requireInfrastructure, buildIfStale } = require('./lib');
 
@@ -12,6 +13,13 @@ const { ROOT, requireInfrastructure, buildIfStale } = require('./lib');
   );
   buildIfStale();
   const jest = require.resolve('jest/bin/jest');
-  const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+  const args = process.argv.slice(2);
+  // Unit and integration unless told which projects; the cluster tier (npm run test:cluster)
+  // only when one of its files is named. Last, as jest reads the project names up to the next flag.
+  if (!args.some((a) => a.startsWith('--selectProjects'))) {
+    const cluster = args.some((a) => a.includes('test/cluster')) ? ['cluster'] : [];
+    args.push('--selectProjects', 'unit', 'integration', ...cluster);
+  }
+  const result = spawnSync(process.execPath, [jest, ...args], { cwd: ROOT, stdio: 'inherit' });
   process.exit(result.status ?? 1);
 })();

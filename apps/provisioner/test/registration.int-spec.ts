@@ -11,7 +11,6 @@ import {
   clearFaults,
   createGithubRepository,
   createGithubUser,
-  grantGithubPermission,
   RunningSandbox,
   sandboxEnv,
   startTestSandbox,

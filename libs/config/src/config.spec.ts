@@ -126,4 +126,31 @@ describe('loadConfig', () => {
       expect.arrayContaining([base.KLEPAAS_JWT_SECRET, base.KLEPAAS_WEBHOOK_SECRET_KEY, 'ncp-secret-123']),
     );
   });
+
+  it('takes one broker URL or a comma-separated list of them, and scrubs each password', () => {
+    expect(loadConfig('history', {}).rabbitmqUrls).toEqual(['amqp://guest:guest@127.0.0.1:5672']);
+    const cluster = loadConfig('history', {
+      KLEPAAS_RABBITMQ_URL: 'amqp://app:first-secret@mq-0:5672/k, amqp://app:second-secret@mq-1:5672/k/',
+    });
+    expect(cluster.rabbitmqUrls).toEqual([
+      'amqp://app:first-secret@mq-0:5672/k',
+      'amqp://app:second-secret@mq-1:5672/k',
+    ]);
+    expect(cluster.rabbitmqUrl).toBe(cluster.rabbitmqUrls.join(','));
+    expect(cluster.secretValues).toEqual(expect.arrayContaining(['first-secret', 'second-secret']));
+    expect(() => loadConfig('history', { KLEPAAS_RABBITMQ_URL: 'amqp://mq-0,http://mq-1' })).toThrow(
+      /KLEPAAS_RABBITMQ_URL: must be a amqp: or amqps: URL, or a comma-separated list/,
+    );
+    expect(() => loadConfig('history', { KLEPAAS_RABBITMQ_URL: 'amqp://mq-0,,amqp://mq-1' })).toThrow(
+      /KLEPAAS_RABBITMQ_URL/,
+    );
+  });
+
+  it('declares quorum queues unless a development broker asks for classic ones', () => {
+    expect(loadConfig('history', {}).rabbitmqQueueType).toBe('quorum');
+    expect(loadConfig('history', { KLEPAAS_RABBITMQ_QUEUE_TYPE: 'classic' }).rabbitmqQueueType).toBe('classic');
+    expect(() => loadConfig('history', { KLEPAAS_RABBITMQ_QUEUE_TYPE: 'mirrored' })).toThrow(
+      /KLEPAAS_RABBITMQ_QUEUE_TYPE/,
+    );
+  });
 });

@@ -8,7 +8,12 @@ export interface KlepaasConfig extends SecuritySettings {
   bindHost: string;
   ports: Record<AppName, number>;
   databaseUrl: string;
+  /** The broker URLs joined by commas, as KLEPAAS_RABBITMQ_URL takes them (messaging accepts both forms). */
   rabbitmqUrl: string;
+  /** One URL per broker node, in the order to try; a connection moves to the next one on failure. */
+  rabbitmqUrls: string[];
+  /** quorum (replicated; the default) or classic (a single-node development broker only). */
+  rabbitmqQueueType: 'quorum' | 'classic';
   sandbox: boolean;
   sandboxUrl: string;
   publicUrl: string;
@@ -165,13 +170,16 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
   const sandboxUrl = e.KLEPAAS_SANDBOX_URL ?? `http://127.0.0.1:${ports.sandbox}`;
   const ncpDefault = (sandboxPath: string, real: string) => (sandbox ? `${sandboxUrl}${sandboxPath}` : real);
 
+  const rabbitmqUrls = e.KLEPAAS_RABBITMQ_URL ?? ['amqp://guest:guest@127.0.0.1:5672'];
   const config: KlepaasConfig = {
     app,
     port,
     ports,
     bindHost: e.KLEPAAS_BIND_HOST || (sandbox ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: e.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
-    rabbitmqUrl: e.KLEPAAS_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    rabbitmqUrl: rabbitmqUrls.join(','),
+    rabbitmqUrls,
+    rabbitmqQueueType: e.KLEPAAS_RABBITMQ_QUEUE_TYPE ?? 'quorum',
     sandbox,
     sandboxUrl,
     publicUrl: e.KLEPAAS_PUBLIC_URL ?? `http://127.0.0.1:${ports.gateway}`,
@@ -268,7 +276,7 @@ function registryNameFrom(registryUrl: string | undefined, sandbox: boolean): st
 function collectSecrets(e: RawEnv, config: KlepaasConfig): string[] {
   const values = SECRET_VARIABLES.map((name) => e[name]).filter((v): v is string => typeof v === 'string');
   if (config.github.appPrivateKey) values.push(config.github.appPrivateKey);
-  for (const u of [config.databaseUrl, config.rabbitmqUrl]) {
+  for (const u of [config.databaseUrl, ...config.rabbitmqUrls]) {
     const password = safePassword(u);
     if (password) values.push(password);
   }

@@ -62,6 +62,31 @@ const url = (protocols: string[]) =>
       }
     });
 
+/** One URL, or a comma-separated list of them (one per node of a cluster), in the order to try. */
+const urlList = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const urls = v.split(',').map((u) => u.trim());
+      const bad = urls.filter((u) => {
+        try {
+          return !protocols.includes(new URL(u).protocol);
+        } catch {
+          return true;
+        }
+      });
+      if (bad.length || urls.some((u) => u === '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a ${protocols.join(' or ')} URL, or a comma-separated list of them`,
+        });
+        return z.NEVER;
+      }
+      return urls.map((u) => u.replace(/\/+$/, ''));
+    });
+
 const positiveInt = (label: string) =>
   z
     .string()
@@ -94,7 +119,8 @@ const delays = z
 
 export const envSchema = z.object({
   KLEPAAS_DATABASE_URL: url(['postgres:', 'postgresql:', 'sqlite:']),
-  KLEPAAS_RABBITMQ_URL: url(['amqp:', 'amqps:']),
+  KLEPAAS_RABBITMQ_URL: urlList(['amqp:', 'amqps:']),
+  KLEPAAS_RABBITMQ_QUEUE_TYPE: z.enum(['quorum', 'classic']).optional(),
   KLEPAAS_SANDBOX: bool(false),
   KLEPAAS_SANDBOX_URL: url(['http:', 'https:']),
   KLEPAAS_JWT_SECRET: optionalText,

@@ -14,10 +14,14 @@ import {
 import { withCorrelation } from '@klepaas/observability';
 import { publishConfirmed } from './confirm-publish';
 import { headerText, Headers } from './message-headers';
-import { assertServiceQueue, mainQueueArguments } from './topology';
+import { BROKER_SOCKET_OPTIONS, brokerUrls } from './broker-urls';
+import { assertServiceQueue, mainQueueArguments, QueueType } from './topology';
 
 export interface EventConsumerOptions {
-  url: string;
+  /** One URL, a comma-separated list, or an array (the nodes of a cluster). */
+  url: string | string[];
+  /** The type the service's queues are declared as (quorum unless configured otherwise). */
+  queueType?: QueueType;
   /** The service's durable queue, from ServiceQueues. */
   queue: string;
   /** Delays before each retry; after the last, the message is parked. */
@@ -44,15 +48,15 @@ export class EventConsumerServer extends ServerRMQ {
 
   constructor(private readonly consumer: EventConsumerOptions) {
     super({
-      urls: [consumer.url],
+      urls: brokerUrls(consumer.url),
       queue: consumer.queue,
-      queueOptions: { durable: true, arguments: mainQueueArguments(consumer.queue) },
+      queueOptions: { durable: true, arguments: mainQueueArguments(consumer.queue, consumer.queueType) },
       noAck: false,
       prefetchCount: consumer.prefetch,
       exchange: EVENTS_EXCHANGE,
       exchangeType: 'topic',
       consumerTag: consumerTagOf(consumer.queue),
-      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1 },
+      socketOptions: BROKER_SOCKET_OPTIONS,
     });
     this.log = new Logger(`Consumer ${consumer.queue}`);
   }
@@ -68,7 +72,7 @@ export class EventConsumerServer extends ServerRMQ {
     if (this.channel && this.channel.listenerCount('error') === 0) {
       this.channel.on('error', (error: Error) => this.log.warn(`consumer channel: ${error.message}`));
     }
-    await assertServiceQueue(channel, this.consumer.queue, this.consumer.retryDelaysMs);
+    await assertServiceQueue(channel, this.consumer.queue, this.consumer.retryDelaysMs, this.consumer.queueType);
     this.currentChannel = channel;
     if (this.draining) return;
     return super.setupChannel(channel, callback);

@@ -1,3 +1,5 @@
+export * from './broker-urls';
+export * from './queue-migration';
 export * from './topology';
 export * from './message-headers';
 export * from './confirm-publish';

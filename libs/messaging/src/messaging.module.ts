@@ -1,13 +1,18 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
 import { MetricsService } from '@klepaas/observability';
 import { OutboxStore } from '@klepaas/persistence';
 import { BrokerConnection } from './broker-connection';
 import { EventPublisher } from './event-publisher';
 import { OutboxRelay } from './outbox-relay';
+import type { QueueType } from './topology';
 
 export interface MessagingOptions {
-  rabbitmqUrl: string;
+  /** One URL, a comma-separated list, or an array (the nodes of a cluster). */
+  rabbitmqUrl: string | string[];
+  /** When absent: the app's configuration (KLEPAAS_RABBITMQ_QUEUE_TYPE), else quorum. */
+  rabbitmqQueueType?: QueueType;
   databaseUrl: string;
   retryDelaysMs: number[];
   /** True when the service announces events through its outbox (needs PersistenceModule's OutboxStore). */
@@ -21,7 +26,13 @@ export class MessagingModule {
     const providers: Provider[] = [
       {
         provide: BrokerConnection,
-        useFactory: () => new BrokerConnection({ url: options.rabbitmqUrl, retryDelaysMs: options.retryDelaysMs }),
+        useFactory: (config?: KlepaasConfig) =>
+          new BrokerConnection({
+            url: options.rabbitmqUrl,
+            retryDelaysMs: options.retryDelaysMs,
+            queueType: options.rabbitmqQueueType ?? config?.rabbitmqQueueType,
+          }),
+        inject: [{ token: KLEPAAS_CONFIG, optional: true }],
       },
     ];
     if (options.publishes) {

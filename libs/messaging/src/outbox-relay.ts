@@ -12,7 +12,8 @@ const MAX_BACKOFF_MS = 10_000;
 /**
  * Publishes the service's outbox: takes the oldest rows with SKIP LOCKED (so several
  * replicas share the work), publishes them in order with confirms, and commits their
- * deletion only once the broker has confirmed them all. Woken by NOTIFY when a writing transaction commits, and polls as a safety net.
+ * deletion only once the broker has confirmed them all. Woken by NOTIFY when a writing
+ * transaction commits, and polls as a safety net.
  * At least once: a crash between confirm and delete publishes a row again; inboxes dedupe.
  */
 @Injectable()
@@ -56,11 +57,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const published = this.metrics.counter('klepaas_outbox_published_total', 'Events published from the outbox', [
       'table',
     ]);
+    const backlog = this.metrics.gauge('klepaas_outbox_backlog', 'Events in the outbox not yet published', ['table']);
     while (this.running) {
       try {
         // Not until the queues are declared (a message to an unbound exchange is dropped), and
-        // never so long that shutdown cannot stop the loop.
+        // never so long that shutdown cannot stop the loop. While the broker is away this backs
+        // off rather than handing batch after batch to a channel that cannot send them.
         await withTimeout(this.broker.ready(), 5000, 'the broker');
+        if (!this.publisher.connected) throw new Error('the broker is not connected, or blocks publishing');
         let n: number;
         do {
           n = await this.relayBatch();
@@ -75,6 +79,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           );
         }
       }
+      // What operators watch: a backlog that grows means the broker is away or refusing.
+      await this.outbox.backlog(this.dataSource.manager).then(
+        (n) => backlog.set({ table: this.outbox.table }, n),
+        () => undefined,
+      );
       await this.idle(this.failures ? Math.min(MAX_BACKOFF_MS, 200 * 2 ** this.failures) : POLL_INTERVAL_MS);
     }
   }
@@ -85,7 +94,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (rows.length === 0) return 0;
       // Sent in order on one channel; the broker keeps that order. Any failure rolls the
       // whole batch back into the outbox: what was confirmed is sent again (inboxes dedupe).
-      await Promise.all(rows.map((row) => this.publisher.publish(row.envelope)));
+      // Every publish is settled (confirmed, refused or timed out) before the next attempt, so
+      // at most one batch is ever held by the channel.
+      const results = await Promise.allSettled(rows.map((row) => this.publisher.publish(row.envelope)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       return rows.length;
     });
   }

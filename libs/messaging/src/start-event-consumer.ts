@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { MetricsService } from '@klepaas/observability';
+import { BrokerConnection } from './broker-connection';
 import { EventConsumerServer, EventConsumerOptions } from './event-consumer.server';
 import { RpcErrorPassthroughFilter } from './rpc-error-passthrough.filter';
 
@@ -19,7 +20,12 @@ export async function startEventConsumer(
     'outcome',
   ]);
   const duration = metrics.histogram('klepaas_message_handling_seconds', 'Time to handle a message', ['queue', 'type']);
+  // Consume only once this process's broker connection has declared (or migrated) the queues,
+  // with the queue type it declared them as.
+  const broker = app.get(BrokerConnection);
+  await broker.ready();
   const server = new EventConsumerServer({
+    queueType: broker.queueType,
     ...options,
     onOutcome: (outcome, type, ms) => {
       handled.inc({ queue: options.queue, type, outcome });

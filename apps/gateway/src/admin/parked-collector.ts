@@ -3,7 +3,7 @@ import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { deadLetterQueueOf, Subscriptions } from '@klepaas/contracts';
-import { BrokerConnection, Headers } from '@klepaas/messaging';
+import { assertDeadLetterQueue, BrokerConnection, Headers } from '@klepaas/messaging';
 import { parkedMessageId } from './parked-id';
 
 /**
@@ -27,10 +27,12 @@ export class ParkedCollector implements OnApplicationBootstrap, OnModuleDestroy 
       json: false,
       confirm: true,
       setup: async (channel: ConfirmChannel) => {
+        // After the broker connection has declared (or migrated) every queue, with its type.
+        await this.broker.ready();
         await channel.prefetch(20);
         for (const queue of queues) {
           const dlq = deadLetterQueueOf(queue);
-          await channel.assertQueue(dlq, { durable: true });
+          await assertDeadLetterQueue(channel, queue, this.broker.queueType);
           await channel.consume(dlq, (message) => message && void this.collect(channel, queue, message));
         }
       },
