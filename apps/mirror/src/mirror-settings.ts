@@ -13,6 +13,8 @@ export interface MirrorOptions {
 
 export interface MirrorSettings {
   cacheDir: string;
+  /** The cache is kept under this many bytes, least recently used repositories evicted first. */
+  cacheMaxBytes: number;
   githubGitUrl: string;
   github: GithubClientOptions;
   sourceCommitApi: SourceCommitClientOptions;
@@ -39,7 +41,8 @@ export function mirrorSettings(config: KlepaasConfig, options: MirrorOptions = {
   }
   if (missing.length) throw new Error(`the mirror cannot work without:\n  - ${missing.join('\n  - ')}`);
   return {
-    cacheDir: options.cacheDir ?? join(tmpdir(), 'klepaas-mirror'),
+    cacheDir: options.cacheDir ?? config.mirror.cacheDir ?? join(tmpdir(), 'klepaas-mirror'),
+    cacheMaxBytes: config.mirror.cacheMaxBytes,
     githubGitUrl: github.gitUrl.replace(/\/+$/, ''),
     github: { apiUrl: github.apiUrl, appId: github.appId, appPrivateKey: github.appPrivateKey, token: github.token },
     sourceCommitApi: {

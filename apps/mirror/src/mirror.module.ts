@@ -11,6 +11,7 @@ import { SourceCommitRemotes } from './credentials/sourcecommit-remotes';
 import { OutcomePublisher } from './events/outcome-publisher';
 import { GitCli } from '@klepaas/git';
 import { JobWorkspace } from './git/job-workspace';
+import { CacheBudget } from './git/cache-budget';
 import { MirrorCache } from './git/mirror-cache';
 import { RepositoryLocks } from './git/repository-lock';
 import { MirrorJob } from './job/mirror-job';
@@ -41,10 +42,16 @@ export class MirrorModule {
       controllers: [MirrorController],
       providers: [
         { provide: GitCli, useFactory: () => new GitCli() },
+        { provide: RepositoryLocks, useFactory: () => new RepositoryLocks() },
         {
           provide: MirrorCache,
-          useFactory: (git: GitCli) => new MirrorCache(git, settings.cacheDir, new RepositoryLocks()),
-          inject: [GitCli],
+          useFactory: (git: GitCli, locks: RepositoryLocks) => new MirrorCache(git, settings.cacheDir, locks),
+          inject: [GitCli, RepositoryLocks],
+        },
+        {
+          provide: CacheBudget,
+          useFactory: (locks: RepositoryLocks) => new CacheBudget(settings.cacheDir, settings.cacheMaxBytes, locks),
+          inject: [RepositoryLocks],
         },
         { provide: GithubCredentials, useFactory: () => new GithubCredentials(new GithubClient(settings.github)) },
         {
@@ -54,7 +61,13 @@ export class MirrorModule {
         },
         {
           provide: MirrorJob,
-          useFactory: async (git: GitCli, cache: MirrorCache, github: GithubCredentials, sc: SourceCommitRemotes) => {
+          useFactory: async (
+            git: GitCli,
+            cache: MirrorCache,
+            github: GithubCredentials,
+            sc: SourceCommitRemotes,
+            budget: CacheBudget,
+          ) => {
             await JobWorkspace.sweep(jobsRoot); // scratch directories a crashed process left behind
             return new MirrorJob({
               git,
@@ -64,9 +77,10 @@ export class MirrorModule {
               github,
               sourceCommit: sc,
               platform: { ingressDomain: settings.ingressDomain },
+              budget,
             });
           },
-          inject: [GitCli, MirrorCache, GithubCredentials, SourceCommitRemotes],
+          inject: [GitCli, MirrorCache, GithubCredentials, SourceCommitRemotes, CacheBudget],
         },
         { provide: EventPublisher, useFactory: () => new EventPublisher({ url: config.rabbitmqUrl }) },
         {

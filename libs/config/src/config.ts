@@ -55,6 +55,8 @@ export interface KlepaasConfig extends SecuritySettings {
   };
   slackWebhookUrl?: string;
   runner: RunnerSettings;
+  /** The mirror's bare repositories and scratch directories, and how large they may grow. */
+  mirror: { cacheDir?: string; cacheMaxBytes: number };
   /** Projects' Ingress hosts must lie under `<namespace>.<ingressDomain>`; unset, no Ingress host is allowed. */
   ingressDomain?: string;
   /** Secret values present in this configuration, for log scrubbing. */
@@ -239,6 +241,10 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       },
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
+    mirror: {
+      cacheDir: e.KLEPAAS_MIRROR_CACHE_DIR,
+      cacheMaxBytes: e.KLEPAAS_MIRROR_CACHE_MAX_BYTES ?? 2 * 2 ** 30,
+    },
     runner: {
       stepTimeoutsMs: {
         mirror: e.KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS ?? 10 * 60_000,

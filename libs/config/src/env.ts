@@ -176,6 +176,8 @@ export const envSchema = z.object({
   KLEPAAS_NCP_NKS_CLUSTER_ID: optionalText,
   KLEPAAS_NCP_NKS_CLUSTER_NO: positiveInt('NKS cluster number'),
   KLEPAAS_SLACK_WEBHOOK_URL: url(['http:', 'https:']),
+  KLEPAAS_MIRROR_CACHE_DIR: optionalText,
+  KLEPAAS_MIRROR_CACHE_MAX_BYTES: positiveInt('bytes'),
   KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS: positiveInt('milliseconds'),
   KLEPAAS_RUNNER_BUILD_TIMEOUT_MS: positiveInt('milliseconds'),
   KLEPAAS_RUNNER_DEPLOY_TIMEOUT_MS: positiveInt('milliseconds'),

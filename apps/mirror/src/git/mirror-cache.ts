@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Refusal } from '../refusal';
 import { GitAuth, GitCli, GitCommandError } from '@klepaas/git';
 import { classifyRemoteFailure } from './git-errors';
 import { RepositoryLocks } from './repository-lock';
+
+/** A file in each cached repository whose time says when a job last used it (for eviction). */
+export const USED_MARKER = 'klepaas-used';
 
 /** Every branch and tag, force-updated and pruned: the cache follows the source exactly. */
 const REFSPECS = ['+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
@@ -34,7 +37,7 @@ export class MirrorCache {
    */
   async withCommit(sourceUrl: string, commitSha: string, auth: GitAuth): Promise<string> {
     const dir = this.dirFor(sourceUrl);
-    if ((await exists(dir)) && (await this.hasCommit(dir, commitSha))) return dir;
+    if ((await exists(dir)) && (await this.hasCommit(dir, commitSha))) return this.used(dir);
     await mkdir(join(this.root, 'repositories'), { recursive: true }); // the lock file lives there
     return this.locks.withLock(dir, async () => {
       if (!(await exists(dir))) await this.create(dir);
@@ -45,8 +48,14 @@ export class MirrorCache {
       if (!(await this.hasCommit(dir, commitSha))) {
         throw new Refusal('commit_not_found', `commit ${commitSha} is not in ${sourceUrl}`);
       }
-      return dir;
+      return this.used(dir);
     });
+  }
+
+  /** Notes that a job uses the repository now: the least recently used ones are evicted first. */
+  private async used(dir: string): Promise<string> {
+    await writeFile(join(dir, USED_MARKER), '').catch(() => undefined);
+    return dir;
   }
 
   /**

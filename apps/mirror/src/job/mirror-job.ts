@@ -3,6 +3,7 @@ import type { MirrorRequestedPayload } from '@klepaas/contracts';
 import { GithubCredentials } from '../credentials/github-credentials';
 import { SourceCommitRemotes } from '../credentials/sourcecommit-remotes';
 import { basicAuth, GitAuth, GitCli } from '@klepaas/git';
+import { CacheBudget } from '../git/cache-budget';
 import { DeployBranchFence } from '../git/deploy-branch-fence';
 import { JobWorkspace } from '../git/job-workspace';
 import { MirrorCache } from '../git/mirror-cache';
@@ -39,6 +40,8 @@ export interface MirrorJobDependencies {
   github: GithubCredentials;
   sourceCommit: SourceCommitRemotes;
   limits?: ManifestLimits;
+  /** Keeps the cache within its size after each job (none: the cache grows). */
+  budget?: CacheBudget;
   /** The platform's side of the manifest policy (the ingress domain). */
   platform?: PlatformPolicy;
 }
@@ -100,6 +103,7 @@ export class MirrorJob {
       };
     } finally {
       await workspace.dispose();
+      this.deps.budget?.maybeSweep();
     }
   }
 
