@@ -1,4 +1,5 @@
 import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './env';
+import { adminLoginSettings, AdminLoginSettings, checkAdminLogin } from './admin-login-settings';
 import { checkSecurity, securitySettings, SecuritySettings } from './security-settings';
 
 export interface KlepaasConfig extends SecuritySettings {
@@ -49,6 +50,8 @@ export interface KlepaasConfig extends SecuritySettings {
     nks: { clusterId?: string; clusterNo?: number };
   };
   slackWebhookUrl?: string;
+  /** The original dashboard's admin login (gateway), when an operator enabled it. */
+  adminLogin?: AdminLoginSettings;
   runner: RunnerSettings;
   /** Secret values present in this configuration, for log scrubbing. */
   secretValues: string[];
@@ -109,6 +112,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   checkSeedLeftovers(env, e, problems, warnings);
   checkRequired(app, e, problems, warnings);
   checkSecurity(app, e, problems, warnings);
+  checkAdminLogin(app, e, problems, warnings);
   if (problems.length) throw new ConfigError(problems);
   return build(app, e, warnings);
 }
@@ -229,6 +233,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       },
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
+    adminLogin: adminLoginSettings(e),
     runner: {
       stepTimeoutsMs: {
         mirror: e.KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS ?? 10 * 60_000,

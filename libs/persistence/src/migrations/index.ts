@@ -4,6 +4,7 @@ import { RunReadModel1764200000000 } from './1764200000000-run-read-model';
 import { Runner1764300000000 } from './1764300000000-runner';
 import { DesiredState1765000000000 } from './1765000000000-desired-state';
 import { Tenancy1765100000000 } from './1765100000000-tenancy';
+import { CompatIds1765400000000 } from './1765400000000-compat-ids';
 
 /** Every migration, in order. Webpack bundles each app, so they are listed, not globbed. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Runner1764300000000,
   DesiredState1765000000000,
   Tenancy1765100000000,
+  CompatIds1765400000000,
 ];
