@@ -46,13 +46,7 @@ export class DashboardClient {
       body: body === undefined ? undefined : JSON.stringify({ ...body, user_id: this.claimedUserId }),
     });
     const text = await res.body.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.statusCode, body: parsed, text, headers: res.headers };
+    return { status: res.statusCode, body: parseJson(text), text, headers: res.headers };
   }
 
   /** The browser's CORS preflight before a call with the dashboard's headers. */
@@ -67,6 +61,15 @@ export class DashboardClient {
     });
     const text = await res.body.text();
     return { status: res.statusCode, body: null, text, headers: res.headers };
+  }
+}
+
+/** The body as JSON, or null when it is empty or not JSON (which the dashboard would fail on). */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
   }
 }
 
