@@ -18,6 +18,9 @@ const ROUNDS = 5;
 export class NumericIds {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Where aliases come from (a test replaces it to force a collision). */
+  protected draw: () => bigint = randomAlias;
+
   /** The alias of each UUID (drawn for those that have none yet). */
   async aliases(kind: AliasKind, uuids: string[]): Promise<Map<string, number>> {
     const wanted = [...new Set(uuids)];
@@ -36,7 +39,7 @@ export class NumericIds {
       await this.dataSource.query(
         `INSERT INTO compat_numeric_ids (uuid, kind, numeric_id)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
-        [missing, missing.map(() => kind), missing.map(() => draw().toString())],
+        [missing, missing.map(() => kind), missing.map(() => this.draw().toString())],
       );
     }
   }
@@ -56,7 +59,7 @@ export class NumericIds {
 }
 
 /** A uniformly random integer in 1 .. 2^53 - 1 (a JavaScript number holds it exactly). */
-function draw(): bigint {
+function randomAlias(): bigint {
   const n = randomBytes(8).readBigUInt64BE() & MAX_SAFE;
   return n === 0n ? 1n : n;
 }
