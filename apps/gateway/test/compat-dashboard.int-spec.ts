@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { pollUntil } from '@klepaas/testing';
 import { TestSystem } from '../../runner/test/system';
 import { gatewayService } from '../src/gateway.service';
@@ -297,6 +298,37 @@ describe('the original dashboard, served from another origin', () => {
       expectReadable(answer);
       expect(answer.body.message).toMatch(/access to the Kubernetes cluster/);
     }
+  });
+
+  it('answers what it does not serve with a JSON 404: the WebSocket, and the views that may fail harmlessly', async () => {
+    for (const route of ['/dashboard/overview', '/slack/status', '/github/pull-requests', '/ws/deployments']) {
+      const answer = await dashboard.get(route);
+      expect({ route, status: answer.status }).toEqual({ route, status: 404 });
+      expectReadable(answer);
+    }
+    // The browser's WebSocket handshake: refused, never switched to a socket that trusts user_id.
+    const upgrade = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const url = new URL(`${compat.url}/api/v1/ws/deployments`);
+      const req = httpRequest(url, {
+        headers: {
+          origin: ORIGIN,
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': Buffer.from('0123456789abcdef').toString('base64'),
+        },
+      });
+      req.on('upgrade', () => reject(new Error('the gateway switched protocols')));
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(upgrade.status).toBe(404);
+    expect(JSON.parse(upgrade.body)).toMatchObject({ statusCode: 404 });
   });
 
   describe('commands change the state our own API shows', () => {
