@@ -117,4 +117,17 @@ describe("the dashboard's admin login", () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
   });
+  it("describes the dashboard's routes in OpenAPI: the login open to all, the others behind the bearer token", async () => {
+    const plain = gateways[0] ?? (await gateway());
+    const { body } = await getJson(`${plain.url}/api/docs-json`);
+    const compat = Object.entries(body.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, op]) => op.tags?.includes('compat: original dashboard'))
+        .map(([method, op]) => ({ path, method, secured: Boolean(op.security?.length) })),
+    );
+    expect(compat).toHaveLength(17);
+    expect(compat.filter((r) => !r.secured)).toEqual([
+      { path: '/api/v1/auth/oauth2/admin/login', method: 'post', secured: false },
+    ]);
+  });
 });
