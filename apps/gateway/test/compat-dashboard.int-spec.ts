@@ -58,6 +58,8 @@ describe('the original dashboard, served from another origin', () => {
   let v1: Pushed;
   let v2: Pushed;
   const runs: Record<'v1' | 'v2' | 'rollback', string> = { v1: '', v2: '', rollback: '' };
+  /** The project's image (and app) name, as the runner gave it: `{owner}-{repo}`, maybe with a suffix. */
+  let imageName: string;
   const ours = (p: string) => getJson(system.api(p), system.owner).then((r) => r.body);
   const expectReadable = (answer: { headers: any; body: any; text: string; status: number }) =>
     expect({ status: answer.status, readable: readableByDashboard(answer, ORIGIN) }).toEqual({
@@ -75,7 +77,9 @@ describe('the original dashboard, served from another origin', () => {
     ({ repo, project } = await system.readyProject('dash-co', 'app'));
     // A succeeded deployment, then a failed one (SourceDeploy fails once) ...
     v1 = await pushToGithub(system.sandbox, system.gateway.url, repo, app('1'), { message: 'first version' });
-    runs.v1 = (await system.untilRunEnds(v1.deliveryId)).id;
+    const first = await system.untilRunEnds(v1.deliveryId);
+    runs.v1 = first.id;
+    imageName = first.image.slice(first.image.lastIndexOf('/') + 1).split(':')[0];
     await addFault(system.sandbox, {
       party: 'sourcedeploy',
       effect: 'fail',
@@ -240,7 +244,7 @@ describe('the original dashboard, served from another origin', () => {
           status: 'success',
           is_rollback: true,
           run_id: runs.rollback,
-          image: { name: 'dash-co-app', tag: v1.sha.slice(0, 7), url: system.imageFor('dash-co-app', v1.sha) },
+          image: { name: imageName, tag: v1.sha.slice(0, 7), url: system.imageFor(imageName, v1.sha) },
           commit: expect.objectContaining({ sha: v1.sha, message: 'first version' }),
           cluster: {
             namespace: project.namespace,
@@ -370,7 +374,7 @@ describe('the original dashboard, served from another origin', () => {
       });
       expect(await ours(`/projects/${project.id}`)).toMatchObject({ desired: { replicas: 3, commitSha: v1.sha } });
       expect((await dashboard.get('/deployments/dash-co/app/config')).body.replica_count).toBe(3);
-      expect((await system.deployment(project.namespace, 'dash-co-app')).replicas).toBe(3);
+      expect((await system.deployment(project.namespace, imageName)).replicas).toBe(3);
       const tooMany = await dashboard.post('/deployments/dash-co/app/scale', { replicas: 11 });
       expect(tooMany.status).toBe(400);
       expectReadable(tooMany);
