@@ -16,6 +16,18 @@ const SANDBOX_DEFAULTS = {
 const SANDBOX_DEVELOPER = { github_user_id: 100001, github_login: 'sandbox-developer' };
 
 /**
+ * The original dashboard's admin login (docs/compat.md), on in sandbox mode: the gateway gives
+ * it the development password (SANDBOX_ADMIN_PASSWORD in libs/config) unless a hash is set, and
+ * its tokens name the development GitHub user, so the dashboard can connect sandbox repositories.
+ */
+const SANDBOX_ADMIN_LOGIN = {
+  KLEPAAS_ADMIN_LOGIN_USERNAME: 'admin',
+  KLEPAAS_ADMIN_LOGIN_GITHUB_LOGIN: SANDBOX_DEVELOPER.github_login,
+  KLEPAAS_ADMIN_LOGIN_GITHUB_USER_ID: String(SANDBOX_DEVELOPER.github_user_id),
+};
+const SANDBOX_ADMIN_PASSWORD = 'sandbox-admin-password';
+
+/**
  * The environment the apps get: in sandbox mode the development secrets fill what the user did
  * not set. `supplied` names the secrets the user set, which are never printed.
  */
@@ -27,6 +39,7 @@ function environment(processEnv) {
   const sandbox = /^(true|1|yes)$/i.test(env.KLEPAAS_SANDBOX);
   if (sandbox) {
     for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) env[name] = env[name] ?? value;
+    if (!env.KLEPAAS_ADMIN_LOGIN_USERNAME) Object.assign(env, SANDBOX_ADMIN_LOGIN);
     if (!env.KLEPAAS_GITHUB_APP_PRIVATE_KEY) {
       // A fresh App key per start: the sandbox verifies the App's JWTs with its public half.
       env.KLEPAAS_GITHUB_APP_PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
@@ -63,9 +76,11 @@ function bannerText(sandbox, env, supplied) {
                (a repository hook uses its project's own secret, shown when it is registered)
  Bearer token  (user "developer", operator, GitHub user ${SANDBOX_DEVELOPER.github_login}; valid 12 h)
  ${token}
+ Dashboard     admin login ${env.KLEPAAS_ADMIN_LOGIN_USERNAME} / ${env.KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH ? '(the password of the hash you set)' : SANDBOX_ADMIN_PASSWORD}
+               browser origins allowed: ${env.KLEPAAS_CORS_ORIGINS || 'none (set KLEPAAS_CORS_ORIGINS, see docs/compat.md)'}
 ${line}\x1b[0m`;
   }
   return `${line}\n Production mode: real NCP and GitHub endpoints.\n${line}`;
 }
 
-module.exports = { SANDBOX_DEFAULTS, SANDBOX_DEVELOPER, environment, bannerText };
+module.exports = { SANDBOX_DEFAULTS, SANDBOX_DEVELOPER, SANDBOX_ADMIN_PASSWORD, environment, bannerText };

@@ -29,6 +29,7 @@ import { RunsController } from './runs/runs.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
+import { CompatModule } from './compat/compat.module';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
 @Module({})
@@ -48,6 +49,7 @@ export class GatewayModule {
         }),
         AuthModule.forRoot({ secret: config.jwtSecret!, issuer: config.jwtIssuer, audience: config.jwtAudience }),
         GithubModule.forRoot(config),
+        CompatModule,
       ],
       controllers: [
         DeliveriesController,

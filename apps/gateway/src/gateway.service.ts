@@ -16,10 +16,13 @@ export const gatewayService: ServiceDefinition = {
       timeoutMs: config.webhookBodyTimeoutMs,
     });
     if (config.corsOrigins.length) {
+      // A dashboard on another origin (the original one sends Cache-Control and Pragma on every
+      // call): a bearer token, never cookies, so no credentials; preflights cached for 10 minutes.
       app.enableCors({
         origin: config.corsOrigins,
         methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         allowedHeaders: ['authorization', 'cache-control', 'content-type', 'pragma'],
+        maxAge: 600,
       });
     }
     app.useGlobalFilters(new ErrorShapeFilter(app.getHttpAdapter()));

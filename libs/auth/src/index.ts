@@ -3,3 +3,4 @@ export * from './token-verifier';
 export * from './auth.guard';
 export * from './current-principal.decorator';
 export * from './auth.module';
+export * from './password-hash';

@@ -14,7 +14,8 @@ export interface TokenSettings {
 export const GITHUB_USER_ID_CLAIM = 'github_user_id';
 export const GITHUB_LOGIN_CLAIM = 'github_login';
 
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** What GitHub accepts as a login (the identity claims must hold one). */
+export const GITHUB_LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
 /**
  * Checks the REST bearer tokens the K-Le-PaaS login issues: HS256, `iss` and `aud` as
@@ -61,7 +62,7 @@ function githubIdentity(claims: Record<string, unknown>): GithubIdentity | undef
   if (id === undefined && login === undefined) return undefined;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)
     throw new InvalidTokenError(`invalid token: ${GITHUB_USER_ID_CLAIM} must be a positive integer`);
-  if (typeof login !== 'string' || !GITHUB_LOGIN.test(login))
+  if (typeof login !== 'string' || !GITHUB_LOGIN_PATTERN.test(login))
     throw new InvalidTokenError(`invalid token: ${GITHUB_LOGIN_CLAIM} must be a GitHub login`);
   return { id, login };
 }
@@ -72,7 +73,7 @@ export interface MintOptions {
   audience?: string;
 }
 
-/** Mints a token the way the login does: for the development banner, tests and benchmarks. */
+/** Mints a token the way the login does: for the dashboard's admin login, the development banner, tests and benchmarks. */
 export function mintToken(
   secret: string,
   principal: { userId: string; roles?: string[]; github?: GithubIdentity },

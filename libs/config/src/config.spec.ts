@@ -1,4 +1,8 @@
+import { parsePasswordHash, verifyPasswordSync } from '@klepaas/auth';
+import { SANDBOX_ADMIN_PASSWORD, SANDBOX_ADMIN_PASSWORD_HASH } from './admin-login-settings';
 import { ConfigError, loadConfig } from './config';
+
+const parse = (text: string) => parsePasswordHash(text)!;
 
 const base = {
   KLEPAAS_JWT_SECRET: 'a-long-jwt-secret-of-thirty-two-bytes',
@@ -152,5 +156,81 @@ describe('loadConfig', () => {
     expect(() => loadConfig('history', { KLEPAAS_RABBITMQ_QUEUE_TYPE: 'mirrored' })).toThrow(
       /KLEPAAS_RABBITMQ_QUEUE_TYPE/,
     );
+  });
+
+  describe('the admin login of the original dashboard', () => {
+    const hash = 'scrypt:16384:8:1:LAGVIXj5UvPqgpd2xOX-aQ:bBMSgudWbArOHSU47DI_prP5QM4hYFvB1lBf_f0x8hU';
+
+    it('is off unless a username is set, and then needs a well-formed scrypt hash outside sandbox mode', () => {
+      expect(loadConfig('gateway', base).adminLogin).toBeUndefined();
+      expect(() => loadConfig('gateway', { ...base, KLEPAAS_ADMIN_LOGIN_USERNAME: 'ops' })).toThrow(
+        /KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: required/,
+      );
+      expect(() =>
+        loadConfig('gateway', {
+          ...base,
+          KLEPAAS_ADMIN_LOGIN_USERNAME: 'ops',
+          KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: 'hunter2',
+        }),
+      ).toThrow(/KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: must be scrypt/);
+      expect(() => loadConfig('gateway', { ...base, KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: hash })).toThrow(
+        /set KLEPAAS_ADMIN_LOGIN_USERNAME too/,
+      );
+      const config = loadConfig('gateway', {
+        ...base,
+        KLEPAAS_ADMIN_LOGIN_USERNAME: 'ops',
+        KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: hash,
+      });
+      expect(config.adminLogin).toMatchObject({ username: 'ops', sandboxPassword: false, passwordHash: { N: 16384 } });
+      expect(config.secretValues).toContain(hash);
+    });
+
+    it("has the sandbox's development password only in sandbox mode, and says so", () => {
+      expect(verifyPasswordSync(SANDBOX_ADMIN_PASSWORD, parse(SANDBOX_ADMIN_PASSWORD_HASH))).toBe(true);
+      const sandbox = loadConfig('gateway', {
+        KLEPAAS_SANDBOX: 'true',
+        KLEPAAS_JWT_SECRET: 'x',
+        KLEPAAS_ADMIN_LOGIN_USERNAME: 'admin',
+      });
+      expect(sandbox.adminLogin).toMatchObject({ username: 'admin', sandboxPassword: true });
+      expect(sandbox.warnings.join()).toMatch(/development password/);
+      expect(() =>
+        loadConfig('gateway', {
+          ...base,
+          KLEPAAS_ADMIN_LOGIN_USERNAME: 'admin',
+          KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: SANDBOX_ADMIN_PASSWORD_HASH,
+        }),
+      ).toThrow(/sandbox's development password/);
+    });
+
+    it('names a GitHub account in its tokens only when both of its variables are set and valid', () => {
+      const login = { ...base, KLEPAAS_ADMIN_LOGIN_USERNAME: 'ops', KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: hash };
+      expect(() => loadConfig('gateway', { ...login, KLEPAAS_ADMIN_LOGIN_GITHUB_LOGIN: 'octocat' })).toThrow(
+        /set both or neither/,
+      );
+      expect(() =>
+        loadConfig('gateway', {
+          ...login,
+          KLEPAAS_ADMIN_LOGIN_GITHUB_LOGIN: '-bad-',
+          KLEPAAS_ADMIN_LOGIN_GITHUB_USER_ID: '1',
+        }),
+      ).toThrow(/must be a GitHub login/);
+      const config = loadConfig('gateway', {
+        ...login,
+        KLEPAAS_ADMIN_LOGIN_GITHUB_LOGIN: 'octocat',
+        KLEPAAS_ADMIN_LOGIN_GITHUB_USER_ID: '583231',
+      });
+      expect(config.adminLogin!.github).toEqual({ id: 583231, login: 'octocat' });
+    });
+  });
+
+  it('takes CORS origins only as a browser sends them', () => {
+    const origins = 'http://localhost:3000, https://dashboard.example.com';
+    expect(loadConfig('gateway', { ...base, KLEPAAS_CORS_ORIGINS: origins }).corsOrigins).toEqual([
+      'http://localhost:3000',
+      'https://dashboard.example.com',
+    ]);
+    for (const bad of ['http://localhost:3000/', 'https://x.example.com/app', 'localhost:3000', '*'])
+      expect(() => loadConfig('gateway', { ...base, KLEPAAS_CORS_ORIGINS: bad })).toThrow(/is not an origin/);
   });
 });

@@ -1,4 +1,5 @@
 import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './env';
+import { adminLoginSettings, AdminLoginSettings, checkAdminLogin } from './admin-login-settings';
 import { checkSecurity, securitySettings, SecuritySettings } from './security-settings';
 
 export interface KlepaasConfig extends SecuritySettings {
@@ -54,6 +55,8 @@ export interface KlepaasConfig extends SecuritySettings {
     nks: { clusterId?: string; clusterNo?: number };
   };
   slackWebhookUrl?: string;
+  /** The original dashboard's admin login (gateway), when an operator enabled it. */
+  adminLogin?: AdminLoginSettings;
   runner: RunnerSettings;
   /** The mirror's bare repositories and scratch directories, and how large they may grow. */
   mirror: { cacheDir?: string; cacheMaxBytes: number };
@@ -118,6 +121,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   checkSeedLeftovers(env, e, problems, warnings);
   checkRequired(app, e, problems, warnings);
   checkSecurity(app, e, problems, warnings);
+  checkAdminLogin(app, e, problems, warnings);
   if (problems.length) throw new ConfigError(problems);
   return build(app, e, warnings);
 }
@@ -245,6 +249,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       cacheDir: e.KLEPAAS_MIRROR_CACHE_DIR,
       cacheMaxBytes: e.KLEPAAS_MIRROR_CACHE_MAX_BYTES ?? 2 * 2 ** 30,
     },
+    adminLogin: adminLoginSettings(e),
     runner: {
       stepTimeoutsMs: {
         mirror: e.KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS ?? 10 * 60_000,

@@ -153,6 +153,10 @@ export const envSchema = z.object({
   KLEPAAS_WEBHOOK_BYTES_IN_FLIGHT: positiveInt('bytes'),
   KLEPAAS_WEBHOOK_BODY_TIMEOUT_MS: positiveInt('milliseconds'),
   KLEPAAS_EVENT_STREAMS_PER_USER: positiveInt('open streams per user'),
+  KLEPAAS_ADMIN_LOGIN_USERNAME: optionalText,
+  KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH: optionalText,
+  KLEPAAS_ADMIN_LOGIN_GITHUB_LOGIN: optionalText,
+  KLEPAAS_ADMIN_LOGIN_GITHUB_USER_ID: positiveInt('GitHub user id'),
   KLEPAAS_BIND_HOST: z
     .string()
     .optional()
@@ -208,4 +212,5 @@ export const SECRET_VARIABLES = [
   'KLEPAAS_NCP_SECRET_KEY',
   'KLEPAAS_NCP_SOURCECOMMIT_PASSWORD',
   'KLEPAAS_SLACK_WEBHOOK_URL',
+  'KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH',
 ] as const;

@@ -2,3 +2,4 @@ export * from './env';
 export * from './config';
 export * from './config.module';
 export * from './security-settings';
+export * from './admin-login-settings';

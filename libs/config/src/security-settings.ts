@@ -46,6 +46,14 @@ export function checkSecurity(app: AppName, e: RawEnv, problems: string[], warni
       'KLEPAAS_WEBHOOK_SECRET_KEY: required by the gateway outside sandbox mode, to keep the per-project webhook secrets encrypted',
     );
   }
+  for (const origin of (e.KLEPAAS_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)) {
+    // A browser sends its Origin exactly so: a path or a trailing slash would never match it.
+    if (!isOrigin(origin))
+      problems.push(`KLEPAAS_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], nothing after it)`);
+  }
   if (e.KLEPAAS_GITHUB_WEBHOOK_SECRET) {
     warnings.push(
       'KLEPAAS_GITHUB_WEBHOOK_SECRET is ignored: one shared secret would let any tenant forge deliveries for every repository; each project has its own (docs/security.md)',
@@ -65,6 +73,15 @@ export function securitySettings(e: RawEnv): SecuritySettings {
     webhookBodyTimeoutMs: e.KLEPAAS_WEBHOOK_BODY_TIMEOUT_MS ?? DEFAULT_BODY_TIMEOUT_MS,
     eventStreamsPerUser: e.KLEPAAS_EVENT_STREAMS_PER_USER ?? DEFAULT_STREAMS_PER_USER,
   };
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === text;
+  } catch {
+    return false;
+  }
 }
 
 function decodeKey(text: string): Buffer | undefined {

@@ -5,6 +5,7 @@ import { Runner1764300000000 } from './1764300000000-runner';
 import { DesiredState1765000000000 } from './1765000000000-desired-state';
 import { Tenancy1765100000000 } from './1765100000000-tenancy';
 import { TenancyPolicy1765200000000 } from './1765200000000-tenancy-policy';
+import { CompatIds1765400000000 } from './1765400000000-compat-ids';
 
 /** Every migration, in order. Webpack bundles each app, so they are listed, not globbed. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   DesiredState1765000000000,
   Tenancy1765100000000,
   TenancyPolicy1765200000000,
+  CompatIds1765400000000,
 ];
