@@ -21,7 +21,7 @@
 // apps/runner/src/driver/poll-schedule.ts: the schedule's calls and lag for builds of minutes.
 //
 //   npm run build && node bench/detection-lag [--builds 3,8,15,30] [--runs 3] [--deploy 5] [--overrun 30]
-const { withSystem, exitOnError } = require('../lib/system');
+const { withSystem, exitOnError, appFiles } = require('../lib/system');
 const { startCountingProxy } = require('../lib/counting-proxy');
 const { percentile, mean, ms, table, parseArgs, sleep, loadAverage } = require('../lib/stats');
 
@@ -111,7 +111,8 @@ async function runsOf(sys, proxy, project, from, to) {
     proxy.count('GET', (p) => p.startsWith(`/ncp/sourcedeploy/api/v1/project/${project.deployProjectId}/history/`));
   const out = [];
   for (let n = from; n <= to; n++) {
-    const sha = await sys.commit(project.repo, { 'src/index.js': `console.log(${n});\n` }, `change ${n}`);
+    const files = { ...appFiles(project.app), 'src/index.js': `console.log(${n});\n` };
+    const sha = await sys.commit(project.repo, files, `change ${n}`);
     const before = { build: buildCalls(), deploy: deployCalls() };
     const sent = await sys.sendPush(project.repo, sha, `change ${n}`);
     const [run] = await sys.untilRunsEnd([sent.deliveryId], 5 * 60_000);

@@ -43,6 +43,8 @@ function startCountingProxy(target) {
           }
           return n;
         },
+        /** Every count so far, by `METHOD path`. */
+        counts: () => new Map(counts),
         close: () =>
           new Promise((done) => {
             agent.destroy();

@@ -229,12 +229,17 @@ async function startSystem({ name = 'bench', serviceEnv = {}, logLevel = 'info' 
 
   /**
    * `count` GitHub repositories of one owner (one App installation), each registered as a
-   * project and ready in the read model and in the runner's own copy, with a first commit
-   * (Dockerfile and manifest) already on GitHub. Registered `groupSize` at a time, each group
+   * project and ready in the read model and in the runner's own copy. With `firstCommit`, a
+   * commit (Dockerfile and manifest) is on GitHub first, so each project deploys it once ready
+   * (the reconcile of a project that becomes ready); without (the default), nothing deploys
+   * until the benchmark pushes. Registered `groupSize` at a time, each group
    * ready before the next: with ten registrations in flight the provisioner runs out of
    * database connections (docs/benchmarks.md, "Found while measuring").
    */
-  system.readyProjects = async (count, { owner = 'bench-org', prefix = 'app', groupSize = 4 } = {}) => {
+  system.readyProjects = async (
+    count,
+    { owner = 'bench-org', prefix = 'app', groupSize = 4, firstCommit = false } = {},
+  ) => {
     const installation = await system.sandbox('POST', '/_sandbox/github/installations', { account: owner });
     const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`);
     const projects = [];
@@ -247,7 +252,8 @@ async function startSystem({ name = 'bench', serviceEnv = {}, logLevel = 'info' 
           installationId: installation.id,
         });
         const app = `${owner}-${name}`;
-        await system.commit(repo, appFiles(app), 'first commit');
+        // Without a first commit the project deploys nothing until its first push.
+        if (firstCommit) await system.commit(repo, appFiles(app), 'first commit');
         const registered = await system.api('POST', '/api/v1/projects', { owner, repo: name });
         if (registered.status !== 202) {
           throw new Error(`registering ${owner}/${name}: ${registered.status} ${JSON.stringify(registered.body)}`);

@@ -13,7 +13,7 @@
 // one project at a time, to separate the system's own latency from queueing under the batch.
 const fs = require('node:fs');
 const path = require('node:path');
-const { withSystem, exitOnError, inBatches, SERVICES } = require('../lib/system');
+const { withSystem, exitOnError, inBatches, appFiles, SERVICES } = require('../lib/system');
 const { git } = require('../lib/git');
 const { percentile, ms, table, parseArgs, loadAverage } = require('../lib/stats');
 
@@ -123,7 +123,7 @@ async function main() {
 async function batch(sys, projects, label) {
   const shas = new Map();
   await inBatches(projects, 4, async (p) => {
-    const files = { 'src/index.js': `console.log('hello from ${p.app}, ${label}');\n` };
+    const files = { ...appFiles(p.app), 'src/index.js': `console.log('hello from ${p.app}, ${label}');\n` };
     shas.set(p.name, await sys.commit(p.repo, files, `change ${label}`));
   });
   const mirrorJobs = await sys.histogram('mirror', 'klepaas_mirror_job_seconds');

@@ -199,17 +199,50 @@ export class RunsRepository {
   }
 
   /** How long this project's recent builds and deploys took: the poll schedule aims at that. */
+  /**
+   * How long this project's recent builds and deploys took (the poll schedule aims at that); for
+   * a project with none yet, how long the whole installation's recent ones took, so a first build
+   * is looked at around when builds here usually end, not after a fixed guess.
+   */
   async recentDurations(projectId: string): Promise<{ buildMs: number[]; deployMs: number[] }> {
-    const rows = await this.dataSource.query(
-      `SELECT build_ms, deploy_ms FROM runs WHERE project_id = $1 AND (build_ms IS NOT NULL OR deploy_ms IS NOT NULL)
-        ORDER BY created_at DESC LIMIT 5`,
-      [projectId],
+    const own = toDurations(
+      await this.dataSource.query(
+        `SELECT build_ms, deploy_ms FROM runs WHERE project_id = $1 AND (build_ms IS NOT NULL OR deploy_ms IS NOT NULL)
+          ORDER BY created_at DESC LIMIT 5`,
+        [projectId],
+      ),
     );
+    if (own.buildMs.length && own.deployMs.length) return own;
+    const fleet = await this.fleetDurations();
     return {
-      buildMs: rows.map((r: { build_ms: number | null }) => r.build_ms).filter((v: number | null) => v !== null),
-      deployMs: rows.map((r: { deploy_ms: number | null }) => r.deploy_ms).filter((v: number | null) => v !== null),
+      buildMs: own.buildMs.length ? own.buildMs : fleet.buildMs,
+      deployMs: own.deployMs.length ? own.deployMs : fleet.deployMs,
     };
   }
+
+  private fleet?: { at: number; durations: Promise<{ buildMs: number[]; deployMs: number[] }> };
+
+  /** The installation's last fifty durations, read at most every half minute. */
+  private fleetDurations(): Promise<{ buildMs: number[]; deployMs: number[] }> {
+    if (!this.fleet || Date.now() - this.fleet.at > 30_000) {
+      const durations = this.dataSource
+        .query(
+          `SELECT build_ms, deploy_ms FROM runs WHERE build_ms IS NOT NULL OR deploy_ms IS NOT NULL
+            ORDER BY created_at DESC LIMIT 50`,
+        )
+        .then(toDurations);
+      this.fleet = { at: Date.now(), durations };
+      durations.catch(() => (this.fleet = undefined));
+    }
+    return this.fleet.durations;
+  }
+}
+
+function toDurations(rows: { build_ms: number | null; deploy_ms: number | null }[]) {
+  return {
+    buildMs: rows.map((r) => r.build_ms).filter((v): v is number => v !== null),
+    deployMs: rows.map((r) => r.deploy_ms).filter((v): v is number => v !== null),
+  };
 }
 
 export interface StepChanges {

@@ -63,6 +63,10 @@ export class DesiredState1765000000000 implements MigrationInterface {
         ADD COLUMN deploys_before bigint,
         ADD COLUMN last_error jsonb`);
     await q.query(`CREATE UNIQUE INDEX runs_project_seq ON runs (project_id, seq) WHERE seq IS NOT NULL`);
+    // The installation's recent durations: a first build's poll schedule aims at them.
+    await q.query(
+      `CREATE INDEX runs_recent_durations ON runs (created_at DESC) WHERE build_ms IS NOT NULL OR deploy_ms IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE runner_triggers (
@@ -105,6 +109,7 @@ export class DesiredState1765000000000 implements MigrationInterface {
     await q.query(`DROP TABLE runner_pending_cancels`);
     await q.query(`DROP TABLE runner_triggers`);
     await q.query(`DROP INDEX runs_project_seq`);
+    await q.query(`DROP INDEX runs_recent_durations`);
     await q.query(
       `ALTER TABLE projects DROP COLUMN revision, DROP COLUMN unregister_request, DROP COLUMN runs_stopped_at`,
     );
