@@ -68,7 +68,8 @@ async function main() {
   );
   console.log(`faults: ${summarise(f.faults)}`);
   for (const problem of f.problems) console.log(`  ✗ ${problem}`);
-  if (f.problems.length) process.exit(1);
+  // A request the chaos cut off mid-way may still be waiting for its socket's timeout: done is done.
+  process.exit(f.problems.length ? 1 : 0);
 }
 
 /** Pushes (most), scales, rollbacks, cancels and retries, one every ~0.7 s. */

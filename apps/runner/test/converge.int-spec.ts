@@ -25,7 +25,11 @@ spec:
 `;
 
 /** Steps that must end in seconds here: every run ends, whatever NCP answers. */
-const RUNNER_ENV = { KLEPAAS_RUNNER_BUILD_TIMEOUT_MS: '5000', KLEPAAS_RUNNER_DEPLOY_TIMEOUT_MS: '5000' };
+const RUNNER_ENV = {
+  KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS: '8000',
+  KLEPAAS_RUNNER_BUILD_TIMEOUT_MS: '5000',
+  KLEPAAS_RUNNER_DEPLOY_TIMEOUT_MS: '5000',
+};
 
 describe('runs converge on what the project should run', () => {
   let system: TestSystem;
@@ -373,6 +377,28 @@ describe('runs converge on what the project should run', () => {
       );
       expect(settled.desired_replicas).toBe(5);
       expect(await system.deployment(p.namespace, app)).toMatchObject({ replicas: 5 });
+    });
+  });
+
+  // Last: it stops the mirror.
+  describe('when the mirror never answers', () => {
+    it('asks three times, then fails the run at the mirror step, and the next run can start', async () => {
+      const { repo, project: p } = await system.readyProject('deadline-co', 'no-mirror');
+      const mirror = system.services.find((s) => s.config.app === 'mirror')!;
+      system.services.splice(system.services.indexOf(mirror), 1);
+      await mirror.close();
+      const pushed = await pushToGithub(system.sandbox, system.gateway.url, repo, files('deadline-co-no-mirror', '1'));
+      const run = await system.untilRunEnds(pushed.deliveryId, 60_000);
+      expect(run).toMatchObject({ status: 'failed', failed_step: 'mirror', mirror_attempt: 3 });
+      expect(run.reason).toMatch(/did not answer 3 requests/);
+      const next = await system.command(`/projects/${p.id}/deploy`, { ref: 'main' });
+      expect(
+        await pollUntil(
+          () => system.runs(p.id),
+          (runs) => runs.find((r: any) => r.id === next)?.status === 'mirroring',
+          { description: 'the next run started' },
+        ),
+      ).toBeTruthy();
     });
   });
 });
