@@ -43,6 +43,8 @@ export class RunnerModule {
           databaseUrl: config.databaseUrl,
           outboxTable: 'runner_outbox',
           inboxTable: 'runner_inbox',
+          // The driver, the trigger worker and the handlers each hold a connection only briefly.
+          poolSize: 16,
         }),
         MessagingModule.forRoot({
           rabbitmqUrl: config.rabbitmqUrl,

@@ -12,8 +12,11 @@ import { MirrorWatch } from './mirror-watch';
 import { RunLease, RunLeaseLost } from './run-lease';
 import { StartRun } from './start-run';
 
-/** Runs advanced at once; each holds at most one pooled connection at a time (the pool is 10). */
-const MAX_IN_FLIGHT = 8;
+/**
+ * Runs advanced at once. Each holds at most one pooled connection at a time (the pool is 16),
+ * and most of an advance is spent waiting for NCP, not holding one.
+ */
+const MAX_IN_FLIGHT = 16;
 const IDLE_POLL_MS = 1000;
 const RETRY_AFTER_ERROR_MS = 5000;
 
