@@ -5,7 +5,8 @@
 // system must have kept every promise:
 //
 //   - every run ended; every accepted push delivery has a run or a recorded reason;
-//   - no commit built twice and nothing built or deployed at NCP that no run recorded;
+//   - no commit built twice and nothing built or deployed at NCP that no run recorded (but a
+//     start a runner made after losing its run, which it cancelled itself: counted apart);
 //   - every built image holds the source of its own commit (the build's commit is its run's
 //     mirrored commit, whose parent is the run's commit);
 //   - every project runs its desired state (runner and the sandbox's cluster agree).
@@ -63,7 +64,8 @@ async function main() {
   console.log(
     `pushes=${f.counts.pushes} undelivered=${f.counts.undelivered} commands=${f.counts.commands} faults=${f.counts.faults}` +
       ` runs=${f.runs} lost=${f.lost} unfinished=${f.unfinished} double_builds=${f.doubleBuilds}` +
-      ` untracked_builds=${f.untrackedBuilds} untracked_deploys=${f.untrackedDeploys} wrong_source=${f.wrongSource}` +
+      ` untracked_builds=${f.untrackedBuilds} untracked_deploys=${f.untrackedDeploys} orphans_cancelled=${f.orphansCancelled}` +
+      ` wrong_source=${f.wrongSource}` +
       ` converged=${f.converged}/${PROJECTS}`,
   );
   console.log(`faults: ${summarise(f.faults)}`);
@@ -205,6 +207,7 @@ async function verify(sys, projects) {
   let doubleBuilds = 0;
   let untrackedBuilds = 0;
   let untrackedDeploys = 0;
+  let orphansCancelled = 0;
   let wrongSource = 0;
   let converged = 0;
   const byBuild = new Map(runs.filter((r) => r.build_id).map((r) => [r.build_id, r]));
@@ -216,6 +219,10 @@ async function verify(sys, projects) {
     const succeeded = new Map();
     for (const b of builds) {
       const run = byBuild.get(b.buildId);
+      if (!run && b.status === 'canceled') {
+        orphansCancelled++; // started by a runner that had lost the run, and cancelled by it
+        continue;
+      }
       if (!run) {
         untrackedBuilds++;
         problems.push(`${p.name}: build ${b.buildId} (${b.status}) is recorded on no run`);
@@ -239,6 +246,10 @@ async function verify(sys, projects) {
     ).historyList;
     for (const h of deploys) {
       if (byDeploy.has(String(h.id))) continue;
+      if (h.status === 'canceled') {
+        orphansCancelled++;
+        continue;
+      }
       untrackedDeploys++;
       problems.push(`${p.name}: deploy ${h.id} (${h.status}) is recorded on no run`);
     }
@@ -263,6 +274,7 @@ async function verify(sys, projects) {
     doubleBuilds,
     untrackedBuilds,
     untrackedDeploys,
+    orphansCancelled,
     wrongSource,
     converged,
     problems,

@@ -24,7 +24,7 @@ describe('chaos, reduced', () => {
       const figures = output.split('\n').find((line) => line.startsWith('pushes=')) ?? '';
       if (code !== 0) throw new Error(`the chaos suite broke a promise:\n${output.slice(-4000)}`);
       expect(figures).toMatch(
-        /lost=0 unfinished=0 double_builds=0 untracked_builds=0 untracked_deploys=0 wrong_source=0 converged=2\/2/,
+        /lost=0 unfinished=0 double_builds=0 untracked_builds=0 untracked_deploys=0 orphans_cancelled=\d+ wrong_source=0 converged=2\/2/,
       );
     },
     9 * 60_000,

@@ -35,7 +35,7 @@ export class BuildStep {
   async advance(run: Run, lease: RunLease): Promise<unknown> {
     const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
     const buildProjectId = Number(project.sourceBuildProjectId);
-    if (run.cancelRequested) return this.cancel(run, lease, buildProjectId);
+    if (run.cancelRequested) return this.cancel(run, lease);
     if (!run.buildId) return this.start(run, lease, buildProjectId, project.sourceCommitRepository!);
     const build = await this.ctx.ncp.sourceBuild.findBuild(buildProjectId, run.buildId);
     const status = build?.status ?? null;
@@ -51,14 +51,10 @@ export class BuildStep {
 
   /** The step's deadline passed: the build is cancelled at NCP (if there is one) and the run fails. */
   async timedOut(run: Run, lease: RunLease): Promise<unknown> {
-    const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
-    const buildProjectId = Number(project.sourceBuildProjectId);
-    const buildId = run.buildId ?? (await this.adoptable(run, buildProjectId).catch(() => undefined));
-    if (buildId) await this.ctx.ncp.sourceBuild.cancelBuild(buildProjectId, buildId).catch(() => undefined);
     const minutes = Math.round(this.ctx.settings.stepTimeoutsMs.build / 60_000);
     const last = run.lastError ? `; last error: ${run.lastError.message}` : '';
     const error = { message: `the build step took longer than ${minutes} minute(s)${last}`, code: 'timeout' };
-    return this.failed(run, lease, null, 'timeout', error);
+    return this.stopAtNcp(run, lease, false, (stopped) => this.failed(stopped, lease, null, 'timeout', error));
   }
 
   private async start(run: Run, lease: RunLease, buildProjectId: number, repository: string): Promise<unknown> {
@@ -113,10 +109,10 @@ export class BuildStep {
     return fresh[0]?.buildId;
   }
 
-  private async started(run: Run, lease: RunLease, buildProjectId: number, buildId: string): Promise<unknown> {
+  private async started(run: Run, lease: RunLease, buildProjectId: number, buildId: string): Promise<void> {
     const now = new Date();
     const firstLook = await this.delay({ ...run, polls: 0 }, 0);
-    return this.ctx.dataSource.transaction(async (manager) => {
+    const recorded = await this.ctx.dataSource.transaction(async (manager) => {
       // Recorded whatever else changed meanwhile (a cancel): an id NCP gave must never be lost.
       const ok = await this.ctx.runs.update(
         manager,
@@ -124,10 +120,7 @@ export class BuildStep {
         { buildId, stepStartedAt: now, nextPollAt: new Date(now.getTime() + firstLook), polls: 0, lastError: null },
         lease.token,
       );
-      if (!ok) {
-        this.log.warn(`run ${run.id}: build ${buildId} not recorded here: the run moved on or another runner holds it`);
-        return;
-      }
+      if (!ok) return false;
       await this.ctx.runs.step(manager, run.id, 'build', {
         status: 'running',
         startedAt: now,
@@ -136,7 +129,23 @@ export class BuildStep {
       await this.ctx.outbox.append(manager, [
         runEvents.buildStarted({ ...run, buildId }, String(buildProjectId), buildId),
       ]);
+      return true;
     });
+    if (!recorded) await this.orphaned(run, buildProjectId, buildId);
+  }
+
+  /**
+   * This runner lost the run while NCP started its build (it was paused past its lease between
+   * its last check and the request): unless the runner that took over adopted that very build,
+   * nothing follows it, so it is cancelled rather than left to build beside the run's own.
+   */
+  private async orphaned(run: Run, buildProjectId: number, buildId: string): Promise<void> {
+    const now = await this.ctx.runs.find(run.id);
+    const adopted = now?.buildId === buildId;
+    this.log.warn(
+      `run ${run.id}: build ${buildId} not recorded here: another runner holds the run (${adopted ? 'it adopted this build' : 'cancelling this one'})`,
+    );
+    if (!adopted) await this.ctx.ncp.sourceBuild.cancelBuild(buildProjectId, buildId).catch(() => undefined);
   }
 
   private skip(run: Run, lease: RunLease) {
@@ -210,13 +219,40 @@ export class BuildStep {
     });
   }
 
-  /** A cancelled run's build is cancelled at NCP: adopted first when its start's answer is not stored yet. */
-  private async cancel(run: Run, lease: RunLease, buildProjectId: number): Promise<unknown> {
+  /** A cancelled run's build is cancelled at NCP. */
+  private cancel(run: Run, lease: RunLease): Promise<unknown> {
+    return this.stopAtNcp(run, lease, true, (stopped) =>
+      this.ctx.dataSource.transaction((manager) =>
+        this.ctx.finisher.finish(
+          manager,
+          stopped,
+          { status: 'cancelled', reason: run.reason ?? 'cancelled' },
+          { holder: lease.token },
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Stops the build this run asked for, first adopting and recording one whose start's answer
+   * never came (while it may still appear, and `waitForAdoption`, the run looks again soon):
+   * every build NCP ran for a run stays on that run's record.
+   */
+  private async stopAtNcp(
+    run: Run,
+    lease: RunLease,
+    waitForAdoption: boolean,
+    end: (run: Run) => Promise<unknown>,
+  ): Promise<unknown> {
+    const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
+    const buildProjectId = Number(project.sourceBuildProjectId);
     let buildId = run.buildId;
     if (!buildId && run.buildRequestedAt) {
-      buildId = (await this.adoptable(run, buildProjectId)) ?? null;
+      buildId = (await this.adoptable(run, buildProjectId).catch(() => undefined)) ?? null;
       const waited = Date.now() - run.buildRequestedAt.getTime();
-      if (!buildId && waited < this.ctx.settings.adoptionGraceMs) return this.lookAgain(run, lease, ADOPTION_LOOK_MS);
+      if (!buildId && waitForAdoption && waited < this.ctx.settings.adoptionGraceMs)
+        return this.lookAgain(run, lease, ADOPTION_LOOK_MS);
+      if (buildId) await this.started(run, lease, buildProjectId, buildId);
     }
     if (buildId) {
       await this.ctx.ncp.sourceBuild.cancelBuild(buildProjectId, buildId).catch((error: unknown) => {
@@ -225,14 +261,7 @@ export class BuildStep {
           this.log.warn(`cancel of build ${buildId}: ${String(error)}`);
       });
     }
-    return this.ctx.dataSource.transaction((manager) =>
-      this.ctx.finisher.finish(
-        manager,
-        { ...run, buildId },
-        { status: 'cancelled', reason: run.reason ?? 'cancelled' },
-        { holder: lease.token },
-      ),
-    );
+    return end({ ...run, buildId });
   }
 
   private lookAgain(run: Run, lease: RunLease, ms: number, lastError?: ReturnType<typeof errorInfo>) {

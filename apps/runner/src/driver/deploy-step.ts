@@ -42,7 +42,7 @@ export class DeployStep {
       stage: Number(project.sourceDeployStageId),
       scenario: Number(project.sourceDeployScenarioId),
     };
-    if (run.cancelRequested && !run.reason?.startsWith('superseded')) return this.cancel(run, lease, ids.project);
+    if (run.cancelRequested && !run.reason?.startsWith('superseded')) return this.cancel(run, lease);
     if (!run.deployHistoryId) return this.start(run, lease, ids, project.sourceCommitRepository!);
     const history = await this.ctx.ncp.sourceDeploy.getDeployHistory(ids.project, run.deployHistoryId);
     const status = String(history.status);
@@ -58,18 +58,19 @@ export class DeployStep {
     return this.reschedule(run, lease);
   }
 
-  /** The step's deadline passed: the deploy is cancelled at NCP (if there is one) and the run fails. */
+  /**
+   * The step's deadline passed: the deploy is cancelled at NCP (if there is one) and the run
+   * fails, unless NCP had finished it meanwhile (then it succeeded, and says so).
+   */
   async timedOut(run: Run, lease: RunLease): Promise<unknown> {
-    const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
-    const deployProjectId = Number(project.sourceDeployProjectId);
-    const historyId = run.deployHistoryId ?? (await this.adoptable(run, deployProjectId).catch(() => undefined));
-    if (historyId) await this.ctx.ncp.sourceDeploy.cancelDeploy(deployProjectId, historyId).catch(() => undefined);
     const minutes = Math.round(this.ctx.settings.stepTimeoutsMs.deploy / 60_000);
     const last = run.lastError ? `; last error: ${run.lastError.message}` : '';
-    return this.failed(run, lease, null, {
-      message: `the deploy step took longer than ${minutes} minute(s)${last}`,
-      code: 'timeout',
-    });
+    return this.stopAtNcp(run, lease, false, () =>
+      this.failed(run, lease, null, {
+        message: `the deploy step took longer than ${minutes} minute(s)${last}`,
+        code: 'timeout',
+      }),
+    );
   }
 
   private async start(run: Run, lease: RunLease, ids: DeployIds, repository: string): Promise<unknown> {
@@ -123,10 +124,10 @@ export class DeployStep {
     return fresh.length ? String(Math.min(...fresh)) : undefined;
   }
 
-  private async started(run: Run, lease: RunLease, historyId: string): Promise<unknown> {
+  private async started(run: Run, lease: RunLease, historyId: string): Promise<void> {
     const now = new Date();
     const firstLook = await this.delay({ ...run, polls: 0 }, 0);
-    return this.ctx.dataSource.transaction(async (manager) => {
+    const recorded = await this.ctx.dataSource.transaction(async (manager) => {
       // Recorded whatever else changed meanwhile (a cancel): an id NCP gave must never be lost.
       const ok = await this.ctx.runs.update(
         manager,
@@ -140,20 +141,37 @@ export class DeployStep {
         },
         lease.token,
       );
-      if (!ok) {
-        this.log.warn(
-          `run ${run.id}: deploy ${historyId} not recorded here: the run moved on or another runner holds it`,
-        );
-        return;
-      }
+      if (!ok) return false;
       await this.ctx.runs.step(manager, run.id, 'deploy', { status: 'running', startedAt: now, ncp: { historyId } });
       await this.ctx.outbox.append(manager, [
         runEvents.deployStarted({ ...run, deployHistoryId: historyId }, historyId),
       ]);
+      return true;
     });
+    if (!recorded) await this.orphaned(run, historyId);
   }
 
-  private succeeded(run: Run, lease: RunLease, durationMs: number) {
+  /**
+   * This runner lost the run while NCP started its deploy (paused past its lease between its last
+   * check and the request): unless the runner that took over adopted that very deploy, nothing
+   * follows it, so it is cancelled.
+   */
+  private async orphaned(run: Run, historyId: string): Promise<void> {
+    const now = await this.ctx.runs.find(run.id);
+    const adopted = now?.deployHistoryId === historyId;
+    this.log.warn(
+      `run ${run.id}: deploy ${historyId} not recorded here: another runner holds the run (${adopted ? 'it adopted this deploy' : 'cancelling this one'})`,
+    );
+    if (adopted) return;
+    const project = await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId);
+    if (project)
+      await this.ctx.ncp.sourceDeploy
+        .cancelDeploy(Number(project.sourceDeployProjectId), historyId)
+        .catch(() => undefined);
+  }
+
+  /** `despite`: why it ended succeeded although it was being stopped (too late to stop it). */
+  private succeeded(run: Run, lease: RunLease, durationMs: number, despite?: string) {
     return this.ctx.dataSource.transaction(async (manager) => {
       await this.ctx.runs.step(manager, run.id, 'deploy', { status: 'succeeded', finishedAt: new Date() });
       await this.ctx.finisher.finish(
@@ -161,6 +179,7 @@ export class DeployStep {
         run,
         {
           status: 'succeeded',
+          reason: despite ? `${despite} before it could be stopped` : null,
           events: [runEvents.deploySucceeded(run, Math.max(0, durationMs))],
           deployMs: Math.max(0, durationMs),
         },
@@ -186,27 +205,55 @@ export class DeployStep {
     );
   }
 
-  /** A cancelled run's deploy is cancelled at NCP: adopted first when its start's answer is not stored yet. */
-  private async cancel(run: Run, lease: RunLease, deployProjectId: number): Promise<unknown> {
+  /** A cancelled run's deploy is cancelled at NCP, unless it had already succeeded. */
+  private cancel(run: Run, lease: RunLease): Promise<unknown> {
+    return this.stopAtNcp(run, lease, true, (stopped) =>
+      this.ctx.dataSource.transaction((manager) =>
+        this.ctx.finisher.finish(
+          manager,
+          stopped,
+          { status: 'cancelled', reason: run.reason ?? 'cancelled' },
+          { holder: lease.token },
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Stops the deploy this run asked for, first adopting and recording one whose start's answer
+   * never came (while it may still appear, and `waitForAdoption`, the run looks again soon). A
+   * deploy NCP had already finished successfully is not undone: the run succeeded, and says why.
+   */
+  private async stopAtNcp(
+    run: Run,
+    lease: RunLease,
+    waitForAdoption: boolean,
+    end: (run: Run) => Promise<unknown>,
+  ): Promise<unknown> {
+    const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
+    const deployProjectId = Number(project.sourceDeployProjectId);
     let historyId = run.deployHistoryId;
     if (!historyId && run.deployRequestedAt) {
-      historyId = (await this.adoptable(run, deployProjectId)) ?? null;
+      historyId = (await this.adoptable(run, deployProjectId).catch(() => undefined)) ?? null;
       const waited = Date.now() - run.deployRequestedAt.getTime();
-      if (!historyId && waited < this.ctx.settings.adoptionGraceMs) return this.lookAgain(run, lease, ADOPTION_LOOK_MS);
+      if (!historyId && waitForAdoption && waited < this.ctx.settings.adoptionGraceMs)
+        return this.lookAgain(run, lease, ADOPTION_LOOK_MS);
+      if (historyId) await this.started(run, lease, historyId);
     }
-    if (historyId) {
+    if (!historyId) return end(run);
+    const known = { ...run, deployHistoryId: historyId };
+    const history = await this.ctx.ncp.sourceDeploy.getDeployHistory(deployProjectId, historyId).catch(() => null);
+    const status = history ? String(history.status) : null;
+    if (history && status && isSuccessfulDeployStatus(status)) {
+      const started = history.startTime ?? run.stepStartedAt?.getTime() ?? Date.now();
+      return this.succeeded(known, lease, (history.endTime ?? Date.now()) - started, 'NCP had finished the deploy');
+    }
+    if (!status || !isTerminalDeployStatus(status)) {
       await this.ctx.ncp.sourceDeploy.cancelDeploy(deployProjectId, historyId).catch((error: unknown) => {
         this.log.warn(`cancel of deploy ${historyId}: ${String(error)}`);
       });
     }
-    return this.ctx.dataSource.transaction((manager) =>
-      this.ctx.finisher.finish(
-        manager,
-        { ...run, deployHistoryId: historyId },
-        { status: 'cancelled', reason: run.reason ?? 'cancelled' },
-        { holder: lease.token },
-      ),
-    );
+    return end(known);
   }
 
   private lookAgain(run: Run, lease: RunLease, ms: number, lastError?: ReturnType<typeof errorInfo>) {
