@@ -11,10 +11,8 @@
 // Two batches are measured: the first deploy of every project (cold: the mirror has no copy of
 // the repository yet) and the next one (warm: what every later deploy costs). `--solo` pushes
 // one project at a time, to separate the system's own latency from queueing under the batch.
-const fs = require('node:fs');
-const path = require('node:path');
 const { withSystem, exitOnError, inBatches, appFiles, SERVICES } = require('../lib/system');
-const { git } = require('../lib/git');
+const { plainGitDeploys } = require('../lib/git-floor');
 const { percentile, ms, table, parseArgs, loadAverage } = require('../lib/stats');
 
 const args = parseArgs();
@@ -169,34 +167,9 @@ async function batch(sys, projects, label) {
  * k8s/deployment.yaml changed, `git commit -a`, `git push` to a fresh SourceCommit repository's
  * deploy branch. Timed from the clone to the end of the push; the repositories are made first.
  */
-async function floor(sys, projects, label, atOnce) {
-  const github = { username: 'x-access-token', password: sys.secrets.githubAdminToken };
-  const sourceCommit = { username: sys.secrets.gitUsername, password: sys.secrets.gitPassword };
-  const targets = [];
-  for (const [i, p] of projects.entries()) {
-    const name = `floor-${label}-${i + 1}`;
-    await sys.ncp('sourcecommit', 'POST', '/api/v1/repository', { name });
-    const detail = await sys.ncp('sourcecommit', 'GET', `/api/v1/repository/${name}`);
-    targets.push({ project: p, url: detail.git.https });
-  }
-  const once = async ({ project, url }, i) => {
-    const dir = path.join(sys.dirs.work, `floor-${label}-${i}`);
-    const started = process.hrtime.bigint();
-    await git(['clone', '--quiet', project.repo.cloneUrl, dir], { auth: github });
-    const file = path.join(dir, 'k8s/deployment.yaml');
-    const head = await git(['rev-parse', 'HEAD'], { cwd: dir });
-    const image = `${new URL(sys.sandboxUrl).host}/${project.app}:${head.slice(0, 7)}`;
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^(\s*image:) \S+/m, `$1 ${image}`));
-    await git(['commit', '--quiet', '-a', '-m', `deploy ${image}`], { cwd: dir });
-    await git(['push', '--quiet', url, 'HEAD:refs/heads/klepaas-deploy'], { cwd: dir, auth: sourceCommit });
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-    fs.rmSync(dir, { recursive: true, force: true });
-    return elapsed;
-  };
-  if (atOnce) return Promise.all(targets.map(once));
-  const results = [];
-  for (const [i, target] of targets.entries()) results.push(await once(target, i));
-  return results;
+/** Plain git's time per project: all at once, or one after another. */
+function floor(sys, projects, label, atOnce) {
+  return plainGitDeploys(sys, projects, label, atOnce ? projects.length : 1);
 }
 
 function snapshotRss(sys) {

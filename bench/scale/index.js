@@ -16,6 +16,7 @@
 // detection lag p99 ≤ 2 s, status calls per run ≤ a fixed poll's, connections under the limit.
 const { withSystem, exitOnError, inBatches, appFiles, SERVICES } = require('../lib/system');
 const { startCountingProxy } = require('../lib/counting-proxy');
+const { plainGitDeploys } = require('../lib/git-floor');
 const { percentile, ms, table, parseArgs, sleep, loadAverage } = require('../lib/stats');
 
 const args = parseArgs();
@@ -60,7 +61,8 @@ async function main() {
       }
       await sys.sandbox('PUT', '/_sandbox/timings', { projects: timings });
 
-      await push(sys, projects.slice(0, 10), 'warm-up'); // the installation's build history
+      // The installation's build history, which a project's first build is scheduled by.
+      await measure(sys, proxy, await push(sys, projects.slice(0, 10), 'warm-up'));
       const floor = await measure(sys, proxy, await push(sys, projects.slice(10, 11), 'alone'));
 
       const loaded = projects.slice(11, 11 + RUNS);
@@ -73,6 +75,11 @@ async function main() {
       const minutes = (Date.now() - started) / 60_000;
       const calls = diff(snapshot(proxy), callsBefore);
       const maxConnections = await connections.stop();
+      // The floor of the mirror phase under the same load: plain git for the same projects, as
+      // many at once as the mirror takes jobs (its prefetch, 10).
+      const gitStarted = Date.now();
+      const plain = await plainGitDeploys(sys, loaded, 'scale', 10);
+      const gitWallS = (Date.now() - gitStarted) / 1000;
 
       const row = (label, alone, under, unit = ms) => [label, unit(alone), unit(under)];
       console.log(
@@ -80,6 +87,7 @@ async function main() {
           ['', 'alone (floor)', `${RUNS} at once`],
           row('webhook accepted → build requested p50', floor.toBuild.p50, load.toBuild.p50),
           row('webhook accepted → build requested p99', floor.toBuild.p99, load.toBuild.p99),
+          ...PHASES.map(([label, key]) => row(`  of which ${label} p50`, floor.phases[key].p50, load.phases[key].p50)),
           row('build detection lag p50', floor.buildLag.p50, load.buildLag.p50),
           row('build detection lag p99', floor.buildLag.p99, load.buildLag.p99),
           row('deploy detection lag p50', floor.deployLag.p50, load.deployLag.p50),
@@ -87,6 +95,11 @@ async function main() {
           row('status calls per run (fixed poll: see below)', floor.statusPerRun, load.statusPerRun, fixed),
           ['runs succeeded', `${floor.succeeded}/1`, `${load.succeeded}/${RUNS}`],
         ])}`,
+      );
+      console.log(
+        `mirror phase floor: plain git clone+edit+commit+push of the same ${RUNS} projects, 10 at a time: ` +
+          `p50 ${ms(percentile(plain, 50))}, p99 ${ms(percentile(plain, 99))}, all done in ${gitWallS.toFixed(0)} s ` +
+          `(the system: every mirror job done ${(load.mirrorWallMs / 1000).toFixed(0)} s after the first was requested)`,
       );
       const fixedPoll = loaded.reduce(
         (n, p) => n + Math.ceil(p.buildMs / FIXED_POLL_MS) + Math.ceil(p.deployMs / FIXED_POLL_MS),
@@ -128,6 +141,14 @@ async function push(sys, projects, label) {
   return Promise.all(sent.map(async (s) => ({ ...s, ...(await sys.sendPush(s.project.repo, s.sha, s.project.app)) })));
 }
 
+/** Where the time from the webhook to the build request goes: label, key, from, to. */
+const PHASES = [
+  ['accepted → run queued (the trigger decided)', 'decide', 'accepted', 'queued'],
+  ['run queued → mirror requested (the run started)', 'start', 'queued', 'mirrorRequested'],
+  ['mirror requested → mirror completed', 'mirror', 'mirrorRequested', 'mirrored'],
+  ['mirror completed → build requested', 'build', 'mirrored', 'buildRequested'],
+];
+
 /** Waits for the runs of `sent` to end and measures them. */
 async function measure(sys, proxy, sent) {
   const runs = await sys.untilRunsEnd(
@@ -137,6 +158,7 @@ async function measure(sys, proxy, sent) {
   const timelines = await sys.timelines(runs.map((r) => r.id));
   const byDelivery = new Map(runs.map((r) => [r.delivery_id, r]));
   const toBuild = [];
+  const phases = Object.fromEntries(PHASES.map(([, key]) => [key, []]));
   const buildLag = [];
   const deployLag = [];
   let statusCalls = 0;
@@ -144,6 +166,14 @@ async function measure(sys, proxy, sent) {
     const run = byDelivery.get(s.deliveryId);
     if (run.build_requested_at) toBuild.push(run.build_requested_at.getTime() - s.acceptedAt);
     const events = timelines.get(run.id);
+    const at = {
+      accepted: s.acceptedAt,
+      queued: events.RunQueued?.at,
+      mirrorRequested: events.MirrorRequested?.at,
+      mirrored: events.MirrorCompleted?.at,
+      buildRequested: run.build_requested_at?.getTime(),
+    };
+    for (const [, key, from, to] of PHASES) if (at[from] && at[to]) phases[key].push(at[to] - at[from]);
     if (run.build_id && events.BuildSucceeded) {
       const build = await sys.sandbox('GET', `/_sandbox/builds/${run.build_id}`);
       buildLag.push(events.BuildSucceeded.at - build.end);
@@ -160,8 +190,13 @@ async function measure(sys, proxy, sent) {
     statusCalls += proxy.count('GET', (path) => isStatusCall(path, s.project));
   }
   const stats = (values) => ({ p50: percentile(values, 50), p99: percentile(values, 99) });
+  const mirrorTimes = [...timelines.values()];
+  const firstRequested = Math.min(...mirrorTimes.map((e) => e.MirrorRequested?.at ?? Infinity));
+  const lastCompleted = Math.max(...mirrorTimes.map((e) => e.MirrorCompleted?.at ?? 0));
   return {
+    mirrorWallMs: lastCompleted - firstRequested,
     toBuild: stats(toBuild),
+    phases: Object.fromEntries(Object.entries(phases).map(([key, values]) => [key, stats(values)])),
     buildLag: stats(buildLag),
     deployLag: stats(deployLag),
     statusPerRun: statusCalls / sent.length,
