@@ -1,6 +1,7 @@
 import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './env';
 import { adminLoginSettings, AdminLoginSettings, checkAdminLogin } from './admin-login-settings';
 import { checkSecurity, securitySettings, SecuritySettings } from './security-settings';
+import { checkInstallation } from './installation-settings';
 
 export interface KlepaasConfig extends SecuritySettings {
   app: AppName;
@@ -122,6 +123,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   checkRequired(app, e, problems, warnings);
   checkSecurity(app, e, problems, warnings);
   checkAdminLogin(app, e, problems, warnings);
+  checkInstallation(app, e, problems);
   if (problems.length) throw new ConfigError(problems);
   return build(app, e, warnings);
 }
