@@ -1,4 +1,6 @@
 import type { ServiceDefinition } from '@klepaas/bootstrap';
+import { urlencoded } from 'express';
+import { SETUP_PATH } from './github-app-setup/github-app-setup.controller';
 import { GatewayModule } from './gateway.module';
 import { ErrorShapeFilter } from './http/error-shape.filter';
 import { mountOpenApi } from './http/openapi';
@@ -25,6 +27,8 @@ export const gatewayService: ServiceDefinition = {
         maxAge: 600,
       });
     }
+    // The GitHub App setup page is an HTML form (the only form body the gateway reads).
+    app.use(SETUP_PATH, urlencoded({ extended: false, limit: '16kb' }));
     app.useGlobalFilters(new ErrorShapeFilter(app.getHttpAdapter()));
     mountOpenApi(app);
   },

@@ -31,6 +31,8 @@ export interface KlepaasConfig extends SecuritySettings {
     token?: string;
     apiUrl: string;
     gitUrl: string;
+    /** GitHub's web pages (the App manifest flow): KLEPAAS_GITHUB_URL, or the sandbox's /github. */
+    webUrl: string;
   };
   ncp: {
     accessKey?: string;
@@ -204,6 +206,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       token: e.KLEPAAS_GITHUB_TOKEN,
       apiUrl: e.KLEPAAS_GITHUB_API_URL ?? (sandbox ? `${sandboxUrl}/github/api` : 'https://api.github.com'),
       gitUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github/git` : 'https://github.com'),
+      webUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github` : 'https://github.com'),
     },
     ncp: {
       accessKey: e.KLEPAAS_NCP_ACCESS_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.ncpAccessKey : undefined),
