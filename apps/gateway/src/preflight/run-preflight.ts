@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from '@klepaas/config';
+import { CheckResult, fail, formatResult } from './check-result';
+import { checkGithubApp } from './github-check';
+import { checkBroker, checkDatabase } from './infrastructure-checks';
+import { checkKubeconfig } from './kubeconfig-check';
+import {
+  checkCluster,
+  checkRegistry,
+  checkSourceBuild,
+  checkSourceCommit,
+  checkSourceDeploy,
+  preflightNcpClients,
+} from './ncp-checks';
+
+/**
+ * `npm run preflight` (docs/production.md): every external system tried with the configured
+ * credentials, one line each, with the fix for each failure. Read-only: list calls, a HEAD, a
+ * query. Checks run one after another so the report reads top down.
+ */
+export async function preflight(env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  let config;
+  try {
+    // The runner's configuration asks for every external system the installation uses.
+    config = loadConfig('runner', env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return [
+      fail(
+        'configuration',
+        error.problems.join('; '),
+        'set the variables named (docs/configuration.md, .env.production.example)',
+      ),
+    ];
+  }
+  const results: CheckResult[] = [];
+  results.push(await checkDatabase(config));
+  results.push(await checkBroker(config));
+  const ncp = preflightNcpClients(config);
+  try {
+    results.push(await checkSourceCommit(ncp));
+    results.push(await checkSourceBuild(ncp));
+    results.push(await checkSourceDeploy(ncp));
+    results.push(await checkRegistry(config, ncp));
+    results.push(await checkCluster(config, ncp));
+  } finally {
+    await ncp.close();
+  }
+  results.push(await checkKubeconfig(env));
+  results.push(await checkGithubApp(config));
+  return results;
+}
+
+/** Prints the report and answers the exit code: 1 when any check failed. */
+export async function runPreflight(
+  env: NodeJS.ProcessEnv = process.env,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
+  write(`K-Le-PaaS preflight (${/^(true|1|yes)$/i.test(env.KLEPAAS_SANDBOX ?? '') ? 'sandbox mode' : 'production'})`);
+  const results = await preflight(env);
+  for (const result of results) write(formatResult(result));
+  const failed = results.filter((r) => r.status === 'fail');
+  write(failed.length ? `${failed.length} check(s) failed.` : 'Every check passed.');
+  return failed.length ? 1 : 0;
+}
