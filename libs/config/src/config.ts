@@ -9,6 +9,8 @@ export interface KlepaasConfig extends SecuritySettings {
   /** The interface every app listens on: loopback in sandbox mode unless KLEPAAS_BIND_HOST says otherwise. */
   bindHost: string;
   ports: Record<AppName, number>;
+  /** The gateway's internal listener (/metrics, /api/docs), when set: then the public port does not serve them. */
+  gatewayInternalPort?: number;
   databaseUrl: string;
   /** The broker URLs joined by commas, as KLEPAAS_RABBITMQ_URL takes them (messaging accepts both forms). */
   rabbitmqUrl: string;
@@ -185,6 +187,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
     app,
     port,
     ports,
+    gatewayInternalPort: e.KLEPAAS_GATEWAY_INTERNAL_PORT,
     bindHost: e.KLEPAAS_BIND_HOST || (sandbox ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: e.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
     rabbitmqUrl: rabbitmqUrls.join(','),

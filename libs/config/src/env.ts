@@ -144,6 +144,7 @@ export const envSchema = z.object({
   KLEPAAS_RUNNER_PORT: port,
   KLEPAAS_HISTORY_PORT: port,
   KLEPAAS_SANDBOX_PORT: port,
+  KLEPAAS_GATEWAY_INTERNAL_PORT: port,
   PORT: port,
   KLEPAAS_PUBLIC_URL: url(['http:', 'https:']),
   KLEPAAS_CORS_ORIGINS: optionalText,
