@@ -138,7 +138,7 @@ function checkSeedLeftovers(env: NodeJS.ProcessEnv, e: RawEnv, problems: string[
   }
   if (env.KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID) {
     warnings.push(
-      'KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID is ignored: SourceCommit repositories are not scoped by a project id (ncp-api.md, seed vs reality #1)',
+      'KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID is ignored: SourceCommit repositories are not scoped by a project id (docs/ncp.md, seed vs reality #1)',
     );
   }
 }
@@ -285,7 +285,7 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** The registry's NCP name is the first DNS label of its host (interfaces.md). */
+/** The registry's NCP name is the first DNS label of its host (docs/configuration.md). */
 function registryNameFrom(registryUrl: string | undefined, sandbox: boolean): string | undefined {
   if (!registryUrl) return sandbox ? 'klepaas-sandbox' : undefined;
   const host = registryUrl.replace(/^[a-z]+:\/\//i, '').split(/[/:]/)[0];

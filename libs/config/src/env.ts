@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Every KLEPAAS_* variable of interfaces.md, parsed and checked in one place. The names are
+ * Every KLEPAAS_* variable of docs/configuration.md, parsed and checked in one place. The names are
  * the seed's, kept so an existing deployment's settings carry over.
  */
 export const APP_NAMES = ['gateway', 'provisioner', 'mirror', 'runner', 'history', 'sandbox'] as const;

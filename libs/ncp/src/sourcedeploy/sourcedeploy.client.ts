@@ -15,7 +15,7 @@ import type {
   UpdateScenarioRequest,
 } from './sourcedeploy.models';
 
-/** SourceDeploy projects, stages, scenarios and deployments (ncp-api.md section 5). */
+/** SourceDeploy projects, stages, scenarios and deployments (docs/ncp.md, api §5). */
 export class SourceDeployClient extends NcpClientBase {
   constructor(options: NcpClientOptions) {
     super('SourceDeploy', options, NCP_DEFAULT_ENDPOINTS.sourceDeploy, DEVTOOLS_API_PREFIX);
