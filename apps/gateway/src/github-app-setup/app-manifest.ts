@@ -6,7 +6,7 @@ export const SETUP_CALLBACK_PATH = '/api/v1/admin/github-app/callback';
 /**
  * What the App may do, and no more (docs/github-app.md): read code and metadata (clone, resolve
  * commits, compare, who may administer a repository), read pull requests (the merge-only rule),
- * write deployments (each run's GitHub Deployment and its statuses).
+ * write deployments (the client's Deployment calls; asked now so installations need no later upgrade).
  */
 export const APP_PERMISSIONS = {
   contents: 'read',
