@@ -45,7 +45,7 @@ export class GithubAppSetupController {
     if ('problem' in operator) return send(res, operator.status, problemPage('Not allowed', operator.problem));
     const name = typeof body?.name === 'string' ? body.name.trim() : '';
     const organisation = typeof body?.organization === 'string' ? body.organization.trim() : '';
-    if (!name || name.length > 34 || /[\u0000-\u001f]/.test(name))
+    if (!name || name.length > 34 || [...name].some((c) => c.charCodeAt(0) < 0x20))
       return send(res, 400, problemPage('Bad request', 'name: 1 to 34 characters'));
     if (organisation && !GITHUB_LOGIN.test(organisation))
       return send(res, 400, problemPage('Bad request', 'organization: must be a GitHub login'));
