@@ -37,6 +37,7 @@ describe('preflight', () => {
       KLEPAAS_DATABASE_URL: infra.databaseUrl,
       KLEPAAS_RABBITMQ_URL: infra.rabbitmqUrl,
       KLEPAAS_LOG_LEVEL: 'silent',
+      KLEPAAS_JWT_SECRET: 'test-jwt-secret-0123456789-abcdefghijkl',
     };
   });
 
@@ -48,6 +49,7 @@ describe('preflight', () => {
   it('finds every system green (the kubeconfig skipped when none is configured)', async () => {
     const results = await preflight(env);
     expect(results.map((r) => [r.name, r.status])).toEqual([
+      ['configuration', 'ok'],
       ['database', 'ok'],
       ['broker', 'ok'],
       ['SourceCommit', 'ok'],
@@ -119,9 +121,11 @@ describe('preflight', () => {
       expect.objectContaining({
         name: 'configuration',
         status: 'fail',
-        detail: expect.stringContaining('KLEPAAS_PUBLIC_URL'),
+        detail: expect.stringContaining('gateway: KLEPAAS_PUBLIC_URL: required'),
       }),
     ]);
+    // Each service's refusal is named, not only the first.
+    expect(results[0].detail).toContain('gateway: KLEPAAS_WEBHOOK_SECRET_KEY: required');
   });
 
   it('prints one line per system and exits 0 when all pass, 1 naming the failure when one fails', async () => {

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from '@klepaas/config';
-import { CheckResult, fail, formatResult } from './check-result';
+import { AppName, ConfigError, KlepaasConfig, loadConfig } from '@klepaas/config';
+import { CheckResult, fail, formatResult, ok } from './check-result';
 import { checkGithubApp } from './github-check';
 import { checkBroker, checkDatabase } from './infrastructure-checks';
 import { checkKubeconfig } from './kubeconfig-check';
@@ -18,21 +18,18 @@ import {
  * query. Checks run one after another so the report reads top down.
  */
 export async function preflight(env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
-  let config;
-  try {
-    // The runner's configuration asks for every external system the installation uses.
-    config = loadConfig('runner', env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+  const checked = checkConfiguration(env);
+  if ('problems' in checked)
     return [
       fail(
         'configuration',
-        error.problems.join('; '),
+        checked.problems.join('; '),
         'set the variables named (docs/configuration.md, .env.production.example)',
       ),
     ];
-  }
-  const results: CheckResult[] = [];
+  // The runner's configuration names every external system the checks below try.
+  const config = checked.runner;
+  const results: CheckResult[] = [ok('configuration', 'every service accepts it')];
   results.push(await checkDatabase(config));
   results.push(await checkBroker(config));
   const ncp = preflightNcpClients(config);
@@ -48,6 +45,24 @@ export async function preflight(env: NodeJS.ProcessEnv): Promise<CheckResult[]> 
   results.push(await checkKubeconfig(env));
   results.push(await checkGithubApp(config));
   return results;
+}
+
+const SERVICES: AppName[] = ['gateway', 'provisioner', 'mirror', 'runner', 'history'];
+
+/** Each service's own start-up check, so one run names everything any of them would refuse. */
+function checkConfiguration(env: NodeJS.ProcessEnv): { runner: KlepaasConfig } | { problems: string[] } {
+  const problems: string[] = [];
+  let runner: KlepaasConfig | undefined;
+  for (const service of SERVICES) {
+    try {
+      const config = loadConfig(service, env);
+      if (service === 'runner') runner = config;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((p) => `${service}: ${p}`));
+    }
+  }
+  return runner && !problems.length ? { runner } : { problems };
 }
 
 /** Prints the report and answers the exit code: 1 when any check failed. */
