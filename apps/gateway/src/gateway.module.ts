@@ -30,6 +30,8 @@ import { DeliveryStore } from './webhooks/delivery-store';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
+import { GithubAppSetupController } from './github-app-setup/github-app-setup.controller';
+import { ManifestCodeIntake } from './github-app-setup/manifest-code-intake';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
 @Module({})
@@ -59,6 +61,7 @@ export class GatewayModule {
         WebhookSecretController,
         RunsController,
         EventsController,
+        GithubAppSetupController,
       ],
       providers: [
         WebhookIntake,
@@ -77,6 +80,7 @@ export class GatewayModule {
         RunCommandsService,
         EventStream,
         QueryTokenIntake,
+        ManifestCodeIntake,
       ],
     };
   }
