@@ -26,6 +26,7 @@ import { QueryTokenIntake } from './events/query-token';
 import { RunCommandsService } from './runs/run-commands.service';
 import { RunViews } from './runs/run-views';
 import { RunsController } from './runs/runs.controller';
+import { StatsController } from './stats/stats.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
@@ -58,6 +59,7 @@ export class GatewayModule {
         ProjectsController,
         WebhookSecretController,
         RunsController,
+        StatsController,
         EventsController,
       ],
       providers: [
