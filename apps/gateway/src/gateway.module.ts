@@ -31,6 +31,7 @@ import { DeliveryStore } from './webhooks/delivery-store';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
+import { ParkedMetrics } from './admin/parked-metrics';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
 @Module({})
@@ -68,6 +69,7 @@ export class GatewayModule {
         DeliveryViewService,
         ReadModel,
         ParkedCollector,
+        ParkedMetrics,
         ParkedMessagesService,
         GithubLookup,
         RepositoryAccess,

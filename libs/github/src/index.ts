@@ -12,3 +12,4 @@ export type { RepositoryInstallation } from './installations';
 export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
 export { GITHUB_API_VERSION } from './http';
 export * from './github.module';
+export * from './call-observer';
