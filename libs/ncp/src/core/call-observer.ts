@@ -49,5 +49,7 @@ export function operationOf(method: HttpMethod, url: URL): string {
     .split('/')
     .filter(Boolean)
     .map((s) => (STATIC_SEGMENTS.has(s) ? s : ':id'));
+  // The endpoint's own prefix (a proxy's or the sandbox's base path) is not part of the operation.
+  while (segments[0] === ':id' && segments.some((s) => s !== ':id')) segments.shift();
   return `${method} /${segments.join('/')}`;
 }
