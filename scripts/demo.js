@@ -268,6 +268,7 @@ async function main() {
   );
   console.log(`   project ${projectId} ready in namespace ${project.namespace}\n`);
 
+  const shipped = [];
   for (const version of [1, 2]) {
     const files = appFiles(name, version);
     const message = `v${version}: say hello ${version === 1 ? 'once' : 'again'}`;
@@ -284,6 +285,7 @@ async function main() {
     if (outcome.status !== 'run') throw new DemoError(`the push deployed nothing: ${JSON.stringify(outcome)}`);
     const run = await follow(outcome.runId);
     console.log(`   run ${run.id} succeeded: ${run.image}\n`);
+    shipped.push(run);
   }
 
   console.log('5. Scale to 3 replicas');
@@ -291,8 +293,9 @@ async function main() {
   await follow(scaled.runId);
   console.log('   scaled\n');
 
-  console.log('6. Roll back to the previous deployment');
-  const rolledBack = await api('POST', `/projects/${projectId}/rollback`, {});
+  console.log(`6. Roll back to the first push's deployment (${shipped[0].trigger.commitSha.slice(0, 7)})`);
+  // A deployment's id is its run's id.
+  const rolledBack = await api('POST', `/projects/${projectId}/rollback`, { deploymentId: shipped[0].id });
   const rollback = await follow(rolledBack.runId);
   console.log(`   rolled back: ${rollback.image}\n`);
 

@@ -106,6 +106,7 @@ describe('npm run demo', () => {
     });
     if (result.code !== 0) throw new Error(`demo exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
     const out = result.stdout;
+    if (process.env.KLEPAAS_TEST_LOG_LEVEL) process.stdout.write(out);
     expect(out).toMatch(/1\. A repository in the sandbox's GitHub: demo\/hello-[0-9a-f]{6}/);
     expect(out).toMatch(/project [0-9a-f-]{36} ready in namespace \S+/);
     expect(out).toMatch(/3\. Push 1: [0-9a-f]{7} "v1: say hello once", signed webhook sent/);
@@ -114,8 +115,14 @@ describe('npm run demo', () => {
       expect(out).toMatch(new RegExp(`step ${step}\\s+succeeded in \\d+\\.\\d s`));
     expect(out.match(/run [0-9a-f-]{36} succeeded: \S+/g)).toHaveLength(2);
     expect(out).toContain('5. Scale to 3 replicas');
-    expect(out).toMatch(/6\. Roll back to the previous deployment\n[\s\S]*rolled back: \S+/);
-    expect(out).toMatch(/7\. What the sandbox's cluster runs\n\s+\S+\/hello-[0-9a-f]{6}: 3 replicas of \S+/);
+    // The rollback deploys the first push's image again, and the cluster runs it.
+    const first = /3\. Push 1: ([0-9a-f]{7})/.exec(out)![1];
+    expect(out).toMatch(
+      new RegExp(`6\\. Roll back to the first push's deployment \\(${first}\\)\n[\\s\\S]*rolled back: \\S+:${first}`),
+    );
+    expect(out).toMatch(
+      new RegExp(`7\\. What the sandbox's cluster runs\n\\s+\\S+/hello-[0-9a-f]{6}: 3 replicas of \\S+:${first}\n`),
+    );
     expect(out).toMatch(/8\. Deployment statuses the sandbox's GitHub received\n\s+(none|deployment )/);
     expect(out).toContain('Demo complete.');
   });
