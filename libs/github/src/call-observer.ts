@@ -42,12 +42,41 @@ const STATIC_SEGMENTS = new Set([
   'users',
 ]);
 
+/** How many owner, name, id or ref segments follow each word (a repository called `app` is still a name). */
+const NAMES_AFTER: Record<string, number> = {
+  repos: 2,
+  users: 1,
+  orgs: 1,
+  installations: 1,
+  collaborators: 1,
+  commits: 1,
+  branches: 1,
+  pulls: 1,
+  deployments: 1,
+  statuses: 1,
+  hooks: 1,
+  heads: 1,
+  tags: 1,
+  trees: 1,
+  blobs: 1,
+  compare: 1,
+  contents: Infinity,
+};
+
 /** `GET /repos/:x/:x/commits/:x`: method and path (query dropped) with every variable part replaced. */
 export function githubOperationOf(method: string, path: string): string {
-  const segments = path
-    .split('?')[0]
-    .split('/')
-    .filter(Boolean)
-    .map((s) => (STATIC_SEGMENTS.has(s) ? s : ':x'));
+  const parts = path.split('?')[0].split('/').filter(Boolean);
+  const segments: string[] = [];
+  let names = 0;
+  for (const part of parts) {
+    if (names > 0) {
+      segments.push(':x');
+      names--;
+      continue;
+    }
+    const fixed = STATIC_SEGMENTS.has(part);
+    segments.push(fixed ? part : ':x');
+    if (fixed) names = NAMES_AFTER[part] ?? 0;
+  }
   return `${method} /${segments.join('/')}`;
 }

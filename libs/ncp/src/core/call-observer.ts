@@ -40,15 +40,23 @@ const STATIC_SEGMENTS = new Set([
   'version',
 ]);
 
+/** Words followed by an id or a name (a repository called `project` is still a name). */
+const NAMED_BY_NEXT = new Set(['project', 'repository', 'stage', 'scenario', 'history', 'manifests', 'os', 'tags']);
+
 /**
- * `GET /project/:id/history`: the call's method and path with every id and name replaced, so a
- * metric label has a handful of values rather than one per tenant, project or build.
+ * `GET /api/v1/project/:id/history`: the call's method and path with every id and name replaced,
+ * so a metric label has a handful of values rather than one per tenant, project or build.
  */
 export function operationOf(method: HttpMethod, url: URL): string {
-  const segments = url.pathname
-    .split('/')
-    .filter(Boolean)
-    .map((s) => (STATIC_SEGMENTS.has(s) ? s : ':id'));
+  const parts = url.pathname.split('/').filter(Boolean);
+  const segments: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const previous = parts[i - 1];
+    const named = previous !== undefined && NAMED_BY_NEXT.has(previous) && segments[i - 1] !== ':id';
+    // `repository/id/{id}`: `id` after `repository` is the fixed word.
+    const fixedAfterRepository = previous === 'repository' && parts[i] === 'id';
+    segments.push(STATIC_SEGMENTS.has(parts[i]) && (!named || fixedAfterRepository) ? parts[i] : ':id');
+  }
   // The endpoint's own prefix (a proxy's or the sandbox's base path) is not part of the operation.
   while (segments[0] === ':id' && segments.some((s) => s !== ':id')) segments.shift();
   return `${method} /${segments.join('/')}`;
