@@ -204,4 +204,14 @@ describe('delivery stats (DORA figures)', () => {
     expect((await stats('stats?window=7d&window=30d')).status).toBe(400);
     expect((await stats(`projects/${projectId}/stats`)).body.window).toBe('30d');
   });
+
+  it('describes both stats routes in the OpenAPI document, behind the bearer token', async () => {
+    const { body } = await getJson(`${gateway.url}/api/docs-json`);
+    for (const path of ['/api/v1/projects/{id}/stats', '/api/v1/stats']) {
+      const operation = body.paths[path]?.get;
+      expect({ path, summary: operation?.summary }).toEqual({ path, summary: expect.any(String) });
+      expect(operation.security).toEqual([{ bearer: [] }]);
+      expect(operation.parameters.map((p: { name: string }) => p.name)).toContain('window');
+    }
+  });
 });
