@@ -26,12 +26,14 @@ import { QueryTokenIntake } from './events/query-token';
 import { RunCommandsService } from './runs/run-commands.service';
 import { RunViews } from './runs/run-views';
 import { RunsController } from './runs/runs.controller';
+import { StatsController } from './stats/stats.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
 import { GithubAppSetupController } from './github-app-setup/github-app-setup.controller';
 import { ManifestCodeIntake } from './github-app-setup/manifest-code-intake';
+import { ParkedMetrics } from './admin/parked-metrics';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
 @Module({})
@@ -60,6 +62,7 @@ export class GatewayModule {
         ProjectsController,
         WebhookSecretController,
         RunsController,
+        StatsController,
         EventsController,
         GithubAppSetupController,
       ],
@@ -69,6 +72,7 @@ export class GatewayModule {
         DeliveryViewService,
         ReadModel,
         ParkedCollector,
+        ParkedMetrics,
         ParkedMessagesService,
         GithubLookup,
         RepositoryAccess,

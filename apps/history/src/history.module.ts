@@ -4,6 +4,7 @@ import { ConfigModule, KlepaasConfig } from '@klepaas/config';
 import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
+import { CommitProjector } from './projections/commit.projector';
 import { DeliveryProjector } from './projections/delivery.projector';
 import { DeploymentProjector } from './projections/deployment.projector';
 import { ProjectProjector } from './projections/project.projector';
@@ -29,7 +30,14 @@ export class HistoryModule {
         }),
       ],
       controllers: [ProjectionController],
-      providers: [TimelineProjector, DeliveryProjector, ProjectProjector, RunProjector, DeploymentProjector],
+      providers: [
+        TimelineProjector,
+        DeliveryProjector,
+        ProjectProjector,
+        RunProjector,
+        DeploymentProjector,
+        CommitProjector,
+      ],
     };
   }
 }

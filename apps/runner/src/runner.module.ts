@@ -29,6 +29,7 @@ import { ProjectEventsHandler } from './triggers/project-events.handler';
 import { PushHandler } from './triggers/push.handler';
 import { RunControlHandler } from './triggers/run-control.handler';
 import { RunnerController } from './triggers/runner.controller';
+import { RunMetrics } from './metrics/run-metrics';
 
 /** The orchestrator: policy, one durable state machine per run, NCP build and deploy to the end. */
 @Module({})
@@ -57,6 +58,7 @@ export class RunnerModule {
       ],
       controllers: [RunnerController],
       providers: [
+        RunMetrics,
         RunnerProjectsRepository,
         RunsRepository,
         RunRecorder,

@@ -97,6 +97,29 @@ describe('push to deploy', () => {
       (d: any) => d.namespace === project.namespace && d.name === 'shop-co-shop',
     );
     expect(deployment).toMatchObject({ replicas: 2, containers: [{ name: 'shop-co-shop', image }] });
+
+    // The run and its NCP calls are in the runner's /metrics, the delivery in the gateway's.
+    const runner = system.services.find((s) => s.config.app === 'runner')!;
+    const metrics = (url: string) => fetch(`${url}/metrics`).then((r) => r.text());
+    const runnerMetrics = await pollUntil(
+      () => metrics(runner.url),
+      (text) => /klepaas_run_step_duration_seconds_count\{step="deploy",outcome="succeeded"\} [1-9]/.test(text),
+      { description: "the run's step durations in the runner's /metrics" },
+    );
+    expect(runnerMetrics).toMatch(/klepaas_runs_total\{trigger="push",outcome="succeeded"\} [1-9]/);
+    expect(runnerMetrics).toMatch(/klepaas_run_queue_seconds_count\{trigger="push"\} [1-9]/);
+    expect(runnerMetrics).toMatch(/klepaas_run_step_duration_seconds_count\{step="build",outcome="succeeded"\} [1-9]/);
+    expect(runnerMetrics).toMatch(/klepaas_runs_active\{status="deploying"\} 0/);
+    expect(runnerMetrics).toMatch(/klepaas_runs_past_deadline 0/);
+    expect(runnerMetrics).toMatch(
+      /klepaas_ncp_calls_total\{service="SourceBuild",operation="POST \/api\/v1\/project\/:id\/build",status="200"\} [1-9]/,
+    );
+    expect(runnerMetrics).toMatch(/klepaas_ncp_call_seconds_count\{service="SourceDeploy",operation="[^"]+"\} [1-9]/);
+    expect(runnerMetrics).toMatch(/klepaas_outbox_backlog\{table="runner_outbox"\} \d/);
+    const gatewayMetrics = await metrics(system.gateway.url);
+    expect(gatewayMetrics).toMatch(/klepaas_webhook_deliveries_total\{event="push",outcome="202"\} [1-9]/);
+    // The gateway asked GitHub about the repository and the caller's permission when registering it.
+    expect(gatewayMetrics).toMatch(/klepaas_github_calls_total\{operation="GET \/repos\/:x\/:x",status="200"\} [1-9]/);
   });
 
   it('ends a build without a Dockerfile failed at build, with NCP failedPhase, and deploys nothing', async () => {

@@ -1,3 +1,4 @@
+import type { GithubCallObserver } from './call-observer';
 import type { KeyObject } from 'node:crypto';
 import { createAppJwt, readAppPrivateKey } from './app-jwt';
 import {
@@ -35,6 +36,8 @@ export interface GithubClientOptions {
   /** Per request (each attempt), default 10 000. */
   timeoutMs?: number;
   userAgent?: string;
+  /** Told of every answer GitHub gives (metrics). */
+  onCall?: GithubCallObserver;
 }
 
 /**
@@ -62,7 +65,12 @@ export class GithubClient {
       this.#appKey = readAppPrivateKey(options.appPrivateKey as string);
     }
     this.#token = options.token || undefined;
-    this.#http = new GithubHttp({ apiUrl: options.apiUrl, timeoutMs: options.timeoutMs, userAgent: options.userAgent });
+    this.#http = new GithubHttp({
+      apiUrl: options.apiUrl,
+      timeoutMs: options.timeoutMs,
+      userAgent: options.userAgent,
+      onCall: options.onCall,
+    });
     this.#tokens = new InstallationTokenCache((id) =>
       createInstallationToken(
         this.#http,

@@ -10,6 +10,8 @@ import {
   type RetryOptions,
 } from './retry';
 
+import { githubOperationOf, type GithubCallObserver } from './call-observer';
+
 /** The REST version we speak; GitHub answers in that version's shapes whatever changes later. */
 export const GITHUB_API_VERSION = '2022-11-28';
 export const DEFAULT_USER_AGENT = 'klepaas-cicd';
@@ -50,6 +52,8 @@ export interface GithubHttpOptions {
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every answer (metrics: calls and the rate limit left); never allowed to fail a call. */
+  onCall?: GithubCallObserver;
 }
 
 /**
@@ -66,6 +70,7 @@ export class GithubHttp {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onCall?: GithubCallObserver;
 
   constructor(options: GithubHttpOptions) {
     const url = new URL(options.apiUrl);
@@ -78,6 +83,7 @@ export class GithubHttp {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onCall = options.onCall;
     this.agent = new Agent({
       connections: 16,
       keepAliveTimeout: 10_000,
@@ -96,7 +102,9 @@ export class GithubHttp {
       let answer: { status: number; headers: Record<string, string | string[] | undefined>; body: string };
       try {
         answer = await this.once(req);
+        this.observe(req, answer);
       } catch (error) {
+        this.observe(req, null);
         // A create that may have reached GitHub is not sent again: it could be applied twice.
         const retry = idempotent ? isRetryableNetworkError(error) : isNotSentNetworkError(error);
         if (last || !retry) throw networkError(call, error, attempt, redact);
@@ -110,6 +118,23 @@ export class GithubHttp {
       if (last || !idempotent || !isRetryableStatus(answer.status))
         throw errorFromResponse(answer, call, attempt, redact, this.now());
       await this.sleep(backoffDelay(attempt, this.retry, this.random));
+    }
+  }
+
+  private observe(req: GithubRequest, answer: { status: number; headers: Record<string, unknown> } | null): void {
+    if (!this.onCall) return;
+    try {
+      const remaining = Number(answer?.headers['x-ratelimit-remaining']);
+      const resource = answer?.headers['x-ratelimit-resource'];
+      this.onCall({
+        operation: githubOperationOf(req.method, req.path),
+        status: answer?.status ?? 0,
+        ...(answer?.headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)
+          ? { rateLimitRemaining: remaining, rateLimitResource: typeof resource === 'string' ? resource : 'core' }
+          : {}),
+      });
+    } catch {
+      /* metrics never fail a call */
     }
   }
 

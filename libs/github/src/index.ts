@@ -13,3 +13,4 @@ export * from './app-manifest';
 export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
 export { GITHUB_API_VERSION } from './http';
 export * from './github.module';
+export * from './call-observer';

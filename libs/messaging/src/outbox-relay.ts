@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EventEnvelope } from '@klepaas/contracts';
 import { MetricsService, withTimeout } from '@klepaas/observability';
 import { NotificationListener, OutboxStore, outboxChannelOf, WakeableSleep } from '@klepaas/persistence';
 import { BrokerConnection } from './broker-connection';
@@ -24,6 +25,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly pause = new WakeableSleep();
   private listener?: NotificationListener;
   private failures = 0;
+  private readonly published: Array<(envelopes: EventEnvelope[]) => void> = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,6 +48,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // A publish in progress ends within the confirm timeout; do not wait on it for ever.
     await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await this.listener?.stop();
+  }
+
+  /** Tells `listener` of every batch once it is published and its deletion committed (metrics of committed facts). */
+  onPublished(listener: (envelopes: EventEnvelope[]) => void): void {
+    this.published.push(listener);
   }
 
   /** Asks for a pass now (a commit just appended rows). */
@@ -88,10 +95,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private relayBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+  private async relayBatch(): Promise<number> {
+    const sent = await this.dataSource.transaction(async (manager) => {
       const rows = await this.outbox.take(manager, BATCH_SIZE);
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return [];
       // Sent in order on one channel; the broker keeps that order. Any failure rolls the
       // whole batch back into the outbox: what was confirmed is sent again (inboxes dedupe).
       // Every publish is settled (confirmed, refused or timed out) before the next attempt, so
@@ -99,8 +106,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const results = await Promise.allSettled(rows.map((row) => this.publisher.publish(row.envelope)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      return rows.length;
+      return rows.map((row) => row.envelope);
     });
+    for (const listener of this.published) {
+      try {
+        listener(sent);
+      } catch (error) {
+        this.log.warn(`outbox listener failed: ${String((error as Error).message ?? error)}`);
+      }
+    }
+    return sent.length;
   }
 
   private idle(ms: number): Promise<void> {

@@ -35,3 +35,4 @@ export * from './ncr/www-authenticate';
 export * from './ncr/ncr-management.client';
 export * from './ncr/ncr-registry.client';
 export * from './ncp.module';
+export * from './core/call-observer';

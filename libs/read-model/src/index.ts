@@ -5,4 +5,5 @@ export * from './project-view';
 export * from './projects';
 export * from './runs';
 export * from './deployments';
+export * from './delivery-stats';
 export * from './read-model';

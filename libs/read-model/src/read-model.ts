@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveryOutcomeQueries } from './delivery-outcomes';
+import { DeliveryStatsQueries } from './delivery-stats';
 import { DeploymentQueries } from './deployments';
 import { ProjectQueries } from './projects';
 import { RunQueries } from './runs';
@@ -17,6 +18,7 @@ export class ReadModel {
   readonly projects: ProjectQueries;
   readonly runs: RunQueries;
   readonly deployments: DeploymentQueries;
+  readonly stats: DeliveryStatsQueries;
 
   constructor(dataSource: DataSource) {
     this.deliveries = new DeliveryOutcomeQueries(dataSource.manager);
@@ -24,5 +26,6 @@ export class ReadModel {
     this.projects = new ProjectQueries(dataSource.manager);
     this.runs = new RunQueries(dataSource.manager);
     this.deployments = new DeploymentQueries(dataSource.manager);
+    this.stats = new DeliveryStatsQueries(dataSource.manager);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { EVENT_NAMES, EventEnvelope } from '@klepaas/contracts';
 import { InboxStore } from '@klepaas/persistence';
+import { CommitProjector } from './commit.projector';
 import { DeliveryProjector } from './delivery.projector';
 import { DeploymentProjector } from './deployment.projector';
 import { ProjectProjector } from './project.projector';
@@ -23,6 +24,7 @@ export class ProjectionController {
     private readonly projects: ProjectProjector,
     private readonly runs: RunProjector,
     private readonly deployments: DeploymentProjector,
+    private readonly commits: CommitProjector,
   ) {}
 
   @EventPattern(EVENT_NAMES)
@@ -34,6 +36,7 @@ export class ProjectionController {
       // Runs before deployments: a deployment is made from its run.
       await this.runs.apply(manager, envelope);
       await this.deployments.apply(manager, envelope);
+      await this.commits.apply(manager, envelope);
     });
     if (!outcome.applied) this.log.debug(`${envelope.type} ${envelope.id} already projected`);
   }

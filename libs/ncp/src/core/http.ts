@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, request } from 'undici';
+import { operationOf, type NcpCallObserver } from './call-observer';
 import { NcpNetworkError } from './errors';
 import {
   DEFAULT_RETRY_OPTIONS,
@@ -35,6 +36,8 @@ export interface NcpHttpOptions {
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every call once it ends (metrics); never allowed to fail the call. */
+  onCall?: NcpCallObserver;
 }
 
 export interface RawRequest {
@@ -72,6 +75,7 @@ export class NcpHttp {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly wait: (ms: number) => Promise<void>;
+  private readonly onCall?: NcpCallObserver;
 
   constructor(options: NcpHttpOptions = {}) {
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
@@ -90,6 +94,7 @@ export class NcpHttp {
     this.clock = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.wait = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onCall = options.onCall;
   }
 
   now(): number {
@@ -101,6 +106,32 @@ export class NcpHttp {
   }
 
   async send(req: RawRequest): Promise<RawResponse> {
+    if (!this.onCall) return this.attempts(req);
+    const started = this.clock();
+    const observe = (status: number, attempts: number) => {
+      try {
+        this.onCall?.({
+          service: req.service,
+          operation: operationOf(req.method, req.url),
+          status,
+          attempts,
+          durationMs: this.clock() - started,
+        });
+      } catch {
+        /* metrics never fail a call */
+      }
+    };
+    try {
+      const response = await this.attempts(req);
+      observe(response.status, response.attempts);
+      return response;
+    } catch (error) {
+      observe(0, (error as { attempts?: number }).attempts ?? 1);
+      throw error;
+    }
+  }
+
+  private async attempts(req: RawRequest): Promise<RawResponse> {
     const idempotent = req.idempotent ?? true;
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.retry.attempts;
