@@ -27,6 +27,7 @@ import { RunCommandsService } from './runs/run-commands.service';
 import { RunViews } from './runs/run-views';
 import { RunsController } from './runs/runs.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
+import { ProjectSlackDestinations } from './projects/project-slack-destinations';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
@@ -70,6 +71,7 @@ export class GatewayModule {
         GithubLookup,
         RepositoryAccess,
         ProjectWebhookSecrets,
+        ProjectSlackDestinations,
         ProjectViews,
         RegisterProjectService,
         ProjectCommandsService,

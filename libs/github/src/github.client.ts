@@ -1,8 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { createAppJwt, readAppPrivateKey } from './app-jwt';
 import {
+  createCommitStatus,
   createDeployment,
   createDeploymentStatus,
+  listDeployments,
+  listDeploymentStates,
+  type CreateCommitStatusInput,
   type CreateDeploymentInput,
   type CreateDeploymentStatusInput,
 } from './deployments';
@@ -193,6 +197,42 @@ export class GithubClient {
     return this.#as(installationId, call, (token) =>
       createDeploymentStatus(this.#http, token, owner, repo, deploymentId, input),
     );
+  }
+
+  /** Deployments of `sha` in `environment`, newest first (the first 100), with their payloads. */
+  async listDeployments(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    filter: { sha: string; environment: string },
+  ): Promise<Array<{ id: number; payload: unknown }>> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/deployments' };
+    return this.#as(installationId, call, (token) => listDeployments(this.#http, token, owner, repo, filter));
+  }
+
+  /** The states a deployment has been given, newest first. */
+  async listDeploymentStates(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    deploymentId: number,
+  ): Promise<string[]> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/deployments/{id}/statuses' };
+    return this.#as(installationId, call, (token) =>
+      listDeploymentStates(this.#http, token, owner, repo, deploymentId),
+    );
+  }
+
+  /** A commit status (context e.g. `klepaas/deploy`) on `sha`. */
+  async createCommitStatus(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    sha: string,
+    input: CreateCommitStatusInput,
+  ): Promise<void> {
+    const call = { method: 'POST', path: '/repos/{owner}/{repo}/statuses/{sha}' };
+    return this.#as(installationId, call, (token) => createCommitStatus(this.#http, token, owner, repo, sha, input));
   }
 
   /** Closes the pooled connections and forgets cached tokens. */

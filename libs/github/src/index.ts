@@ -9,6 +9,12 @@ export type { CollaboratorPermission, RepositoryPermission } from './collaborato
 export type { GithubPullRequest } from './pulls';
 export type { BranchHead } from './branches';
 export type { RepositoryInstallation } from './installations';
-export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
+export type {
+  CreateCommitStatusInput,
+  CreateDeploymentInput,
+  CreateDeploymentStatusInput,
+  GithubCommitState,
+  GithubDeploymentState,
+} from './deployments';
 export { GITHUB_API_VERSION } from './http';
 export * from './github.module';

@@ -3,7 +3,10 @@ import { GithubAppController } from './github-app.controller';
 import { GithubAuth } from './github-auth.service';
 import { GithubCollaboratorsController } from './github-collaborators.controller';
 import { GithubCollaborators } from './github-collaborators.store';
+import { GithubCommitStatusesController } from './github-commit-statuses.controller';
+import { GithubCommitStatuses } from './github-commit-statuses.store';
 import { GithubDeploymentsController } from './github-deployments.controller';
+import { GithubFeedbackReadController } from './github-feedback-read.controller';
 import { GithubDeployments } from './github-deployments.store';
 import { GithubRepoAccess } from './github-repo-access';
 import { GithubReposController } from './github-repos.controller';
@@ -19,8 +22,10 @@ import { InstallationTokens } from './installation-tokens';
     GithubDeploymentsController,
     GithubSetupController,
     GithubCollaboratorsController,
+    GithubCommitStatusesController,
+    GithubFeedbackReadController,
   ],
-  providers: [GithubStore, GithubDeployments, GithubAuth, GithubRepoAccess, InstallationTokens, GithubCollaborators],
+  providers: [GithubStore, GithubDeployments, GithubCommitStatuses, GithubAuth, GithubRepoAccess, InstallationTokens, GithubCollaborators],
   exports: [GithubStore, GithubAuth],
 })
 export class GithubModule {}
