@@ -95,8 +95,17 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
 
   it('refuses a Slack URL that is not a Slack incoming webhook, and removes one with null', async () => {
     const { project } = await system.readyProject('notify-co', 'strict');
-    for (const url of ['http://169.254.169.254/latest/meta-data', 'https://example.com/services/T/B/x', 'file:///etc/passwd']) {
-      const res = await sendJson('PATCH', system.api(`/projects/${project.id}`), { slackWebhookUrl: url }, system.owner);
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'https://example.com/services/T/B/x',
+      'file:///etc/passwd',
+    ]) {
+      const res = await sendJson(
+        'PATCH',
+        system.api(`/projects/${project.id}`),
+        { slackWebhookUrl: url },
+        system.owner,
+      );
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain('slackWebhookUrl');
     }
@@ -107,7 +116,12 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
       system.owner,
     );
     expect(set.body.slackWebhookUrl).toBe('https://hooks.slack.com/services/T1/B1/…');
-    const cleared = await sendJson('PATCH', system.api(`/projects/${project.id}`), { slackWebhookUrl: null }, system.owner);
+    const cleared = await sendJson(
+      'PATCH',
+      system.api(`/projects/${project.id}`),
+      { slackWebhookUrl: null },
+      system.owner,
+    );
     expect(cleared.status).toBe(202);
     expect((await getJson(system.api(`/projects/${project.id}`), system.owner)).body.slackWebhookUrl).toBeUndefined();
   });
@@ -153,9 +167,29 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
   it('retries GitHub through 5xx, a rate limit and a lost answer (one Deployment), and shows a Slack that keeps failing on the run without failing it', async () => {
     const { repo } = await system.readyProject('notify-co', 'flaky');
     const path = '/repos/notify-co/flaky';
-    await fault(system, { party: 'github', effect: 'drop-answer', method: 'POST', path: `${path}/deployments`, times: 1 });
-    await fault(system, { party: 'github', effect: 'status', status: 503, method: 'POST', path: `${path}/deployments`, times: 1 });
-    await fault(system, { party: 'github', effect: 'status', status: 429, retryAfterSeconds: 1, path: `${path}/statuses`, times: 1 });
+    await fault(system, {
+      party: 'github',
+      effect: 'drop-answer',
+      method: 'POST',
+      path: `${path}/deployments`,
+      times: 1,
+    });
+    await fault(system, {
+      party: 'github',
+      effect: 'status',
+      status: 503,
+      method: 'POST',
+      path: `${path}/deployments`,
+      times: 1,
+    });
+    await fault(system, {
+      party: 'github',
+      effect: 'status',
+      status: 429,
+      retryAfterSeconds: 1,
+      path: `${path}/statuses`,
+      times: 1,
+    });
     await fault(system, { party: 'slack', effect: 'status', status: 500, path: OPERATOR_HOOK, times: 1000 });
 
     const pushed = await pushToGithub(system.sandbox, system.gateway.url, repo, app);

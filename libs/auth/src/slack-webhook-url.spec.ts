@@ -25,9 +25,9 @@ describe('a project Slack webhook URL', () => {
     const url = 'http://127.0.0.1:4000/slack/services/T/B/x';
     expect(slackWebhookUrlProblem(url)).toMatch(/https/);
     expect(slackWebhookUrlProblem(url, { sandboxUrl: 'http://127.0.0.1:4000' })).toBeNull();
-    expect(slackWebhookUrlProblem('http://127.0.0.1:4000/_sandbox/reset', { sandboxUrl: 'http://127.0.0.1:4000' })).toMatch(
-      /https/,
-    );
+    expect(
+      slackWebhookUrlProblem('http://127.0.0.1:4000/_sandbox/reset', { sandboxUrl: 'http://127.0.0.1:4000' }),
+    ).toMatch(/https/);
   });
 
   it('is masked without its secret last segment', () => {

@@ -25,7 +25,11 @@ export function slackWebhookUrlProblem(text: string, options: { sandboxUrl?: str
   if (url.protocol !== 'https:') return 'must be an https URL';
   if (!SLACK_WEBHOOK_HOSTS.includes(url.hostname) || url.port !== '')
     return `must be a Slack incoming webhook (https://${SLACK_WEBHOOK_HOSTS[0]}/services/...)`;
-  if (!url.pathname.startsWith('/services/') && !url.pathname.startsWith('/workflows/') && !url.pathname.startsWith('/triggers/'))
+  if (
+    !url.pathname.startsWith('/services/') &&
+    !url.pathname.startsWith('/workflows/') &&
+    !url.pathname.startsWith('/triggers/')
+  )
     return `must be a Slack incoming webhook (https://${SLACK_WEBHOOK_HOSTS[0]}/services/...)`;
   return null;
 }

@@ -112,7 +112,10 @@ export async function listDeployments(
 ): Promise<Array<{ id: number; payload: unknown }>> {
   const path = apiPath('GET', '/repos/{owner}/{repo}/deployments', { owner, repo });
   const query = new URLSearchParams({ sha: filter.sha, environment: filter.environment, per_page: '100' });
-  const rows = parseBody(z.array(listedDeployment), await http.send({ method: 'GET', path: `${path}?${query}`, token }));
+  const rows = parseBody(
+    z.array(listedDeployment),
+    await http.send({ method: 'GET', path: `${path}?${query}`, token }),
+  );
   return rows.map((d) => ({ id: d.id, payload: typeof d.payload === 'string' ? safeJson(d.payload) : d.payload }));
 }
 

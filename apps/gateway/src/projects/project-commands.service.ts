@@ -27,7 +27,8 @@ export class ProjectCommandsService {
     if (typeof slackWebhookUrl === 'string') this.slack.check(slackWebhookUrl);
     // The Slack destination is the gateway's to keep (sealed); the other settings go to the provisioner.
     const masked = await this.dataSource.transaction(async (manager) => {
-      const shown = slackWebhookUrl === undefined ? undefined : await this.slack.set(manager, projectId, slackWebhookUrl);
+      const shown =
+        slackWebhookUrl === undefined ? undefined : await this.slack.set(manager, projectId, slackWebhookUrl);
       if (Object.values(changes).some((v) => v !== undefined))
         await this.outbox.append(manager, [
           createEnvelope(

@@ -77,6 +77,10 @@ export function ending(status: RunStatus, reason: string | null, run: Pick<Run, 
         description: `failed${run.failedStep ? ` at ${run.failedStep}` : ''}${reason ? `: ${reason}` : ''}`,
       };
     default:
-      return { deploymentState: 'inactive', commitState: 'error', description: `${status}${reason ? `: ${reason}` : ''}` };
+      return {
+        deploymentState: 'inactive',
+        commitState: 'error',
+        description: `${status}${reason ? `: ${reason}` : ''}`,
+      };
   }
 }

@@ -26,7 +26,9 @@ export class NotificationStore {
         RETURNING *`,
       [limit, String(leaseMs), token],
     );
-    return (rows as Record<string, unknown>[]).map(toNotification).sort((a: Notification, b: Notification) => Number(a.id) - Number(b.id));
+    return (rows as Record<string, unknown>[])
+      .map(toNotification)
+      .sort((a: Notification, b: Notification) => Number(a.id) - Number(b.id));
   }
 
   /** Milliseconds until the next pending row is due (at most `max`). */
@@ -59,7 +61,9 @@ export class NotificationStore {
 
   /** Pending rows, for the backlog gauge. */
   async backlog(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM run_notifications WHERE status = 'pending'`);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM run_notifications WHERE status = 'pending'`,
+    );
     return row?.n ?? 0;
   }
 

@@ -18,7 +18,9 @@ export class NothingToNotify extends Error {
 }
 
 export type Verdict =
-  { outcome: 'retry'; afterMs: number; error: string } | { outcome: 'failed'; error: string } | { outcome: 'skipped'; error: string };
+  | { outcome: 'retry'; afterMs: number; error: string }
+  | { outcome: 'failed'; error: string }
+  | { outcome: 'skipped'; error: string };
 
 const BASE_MS = 1000;
 const MAX_MS = 60_000;

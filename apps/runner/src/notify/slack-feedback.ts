@@ -54,15 +54,21 @@ export class SlackFeedback {
       if (!this.config.slackWebhookUrl) throw new NothingToNotify('KLEPAAS_SLACK_WEBHOOK_URL is not set');
       return this.config.slackWebhookUrl;
     }
-    const [row] = await this.dataSource.query(`SELECT sealed_url FROM project_slack_destinations WHERE project_id = $1`, [
-      n.projectId,
-    ]);
+    const [row] = await this.dataSource.query(
+      `SELECT sealed_url FROM project_slack_destinations WHERE project_id = $1`,
+      [n.projectId],
+    );
     if (!row) throw new NothingToNotify('the project has no Slack destination any more');
     if (!this.cipher)
-      throw new SlackError("KLEPAAS_WEBHOOK_SECRET_KEY is not set on the runner: the project's Slack URL cannot be opened", false);
+      throw new SlackError(
+        "KLEPAAS_WEBHOOK_SECRET_KEY is not set on the runner: the project's Slack URL cannot be opened",
+        false,
+      );
     const url = this.cipher.open(row.sealed_url, `slack-webhook:${n.projectId}`);
     if (!url) throw new SlackError("the project's Slack URL does not open with this KLEPAAS_WEBHOOK_SECRET_KEY", false);
-    const problem = slackWebhookUrlProblem(url, { sandboxUrl: this.config.sandbox ? this.config.sandboxUrl : undefined });
+    const problem = slackWebhookUrlProblem(url, {
+      sandboxUrl: this.config.sandbox ? this.config.sandboxUrl : undefined,
+    });
     if (problem) throw new SlackError(`the project's Slack URL is refused: it ${problem}`, false);
     return url;
   }

@@ -20,9 +20,7 @@ export function untilNotified(system: TestSystem, runId: string, count: number) 
   return pollUntil(
     () => getJson(system.api(`/runs/${runId}`), system.owner),
     (r) =>
-      (r.body?.notifications ?? []).length === count &&
-      r.body.notifications.every((n: any) => n.status !== 'pending'),
+      (r.body?.notifications ?? []).length === count && r.body.notifications.every((n: any) => n.status !== 'pending'),
     { timeoutMs: 45_000, description: `the ${count} notifications of run ${runId} to settle` },
   ).then((r) => r.body);
 }
-

@@ -25,7 +25,15 @@ import { InstallationTokens } from './installation-tokens';
     GithubCommitStatusesController,
     GithubFeedbackReadController,
   ],
-  providers: [GithubStore, GithubDeployments, GithubCommitStatuses, GithubAuth, GithubRepoAccess, InstallationTokens, GithubCollaborators],
+  providers: [
+    GithubStore,
+    GithubDeployments,
+    GithubCommitStatuses,
+    GithubAuth,
+    GithubRepoAccess,
+    InstallationTokens,
+    GithubCollaborators,
+  ],
   exports: [GithubStore, GithubAuth],
 })
 export class GithubModule {}

@@ -30,9 +30,7 @@ export class RunNotifications1765500000000 implements MigrationInterface {
         finished_at timestamptz,
         UNIQUE (run_id, target, kind)
       )`);
-    await q.query(
-      `CREATE INDEX run_notifications_due ON run_notifications (next_attempt_at) WHERE status = 'pending'`,
-    );
+    await q.query(`CREATE INDEX run_notifications_due ON run_notifications (next_attempt_at) WHERE status = 'pending'`);
     await q.query(
       `COMMENT ON TABLE run_notifications IS 'written by runner: notifications of a run to send (GitHub, Slack), and what became of them'`,
     );
