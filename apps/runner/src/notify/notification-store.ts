@@ -31,11 +31,17 @@ export class NotificationStore {
       .sort((a: Notification, b: Notification) => Number(a.id) - Number(b.id));
   }
 
-  /** Milliseconds until the next pending row is due (at most `max`). */
+  /**
+   * Milliseconds until the next pending row is due (at most `max`). A row waiting behind an
+   * earlier one of its run and target does not count: it is due only once that one is settled.
+   */
   async msUntilNextDue(max: number): Promise<number> {
     const [row] = await this.dataSource.query(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(GREATEST(next_attempt_at, COALESCE(lease_until, next_attempt_at))) - now())) * 1000)::int AS ms
-         FROM run_notifications WHERE status = 'pending'`,
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(GREATEST(n.next_attempt_at, COALESCE(n.lease_until, n.next_attempt_at))) - now())) * 1000)::int AS ms
+         FROM run_notifications n
+        WHERE n.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM run_notifications e
+                           WHERE e.run_id = n.run_id AND e.target = n.target AND e.id < n.id AND e.status = 'pending')`,
     );
     return row?.ms === null || row?.ms === undefined ? max : Math.min(max, row.ms);
   }
