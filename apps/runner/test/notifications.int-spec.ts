@@ -21,10 +21,12 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
 
   beforeAll(async () => {
     system = await TestSystem.start({ withRunner: false });
-    await system.startRunner({
-      KLEPAAS_SLACK_WEBHOOK_URL: `${system.sandbox.url}/slack${OPERATOR_HOOK}`,
-      KLEPAAS_NOTIFY_GIVE_UP_MS: '8000',
-    });
+    // Two runners, as two replicas: they share the outbox, and nothing is sent twice.
+    for (let i = 0; i < 2; i++)
+      await system.startRunner({
+        KLEPAAS_SLACK_WEBHOOK_URL: `${system.sandbox.url}/slack${OPERATOR_HOOK}`,
+        KLEPAAS_NOTIFY_GIVE_UP_MS: '8000',
+      });
   });
 
   afterAll(async () => {
@@ -91,6 +93,14 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
       // No secret in any message: neither webhook's token.
       expect(start + end).not.toMatch(/operator-secret|project-secret/);
     }
+
+    // The runners count their sends by target and outcome.
+    const metrics = await Promise.all(
+      system.services
+        .filter((s) => s.config.app === 'runner')
+        .map((s) => request(`${s.url}/metrics`).then((r) => r.body.text())),
+    );
+    expect(metrics.join('\n')).toMatch(/klepaas_notifications_total\{target="github",outcome="sent"\} [1-9]/);
   });
 
   it('refuses a Slack URL that is not a Slack incoming webhook, and removes one with null', async () => {
