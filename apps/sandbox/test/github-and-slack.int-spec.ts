@@ -216,7 +216,8 @@ describe('GitHub stand-ins (App tokens, repositories, pull requests, deployments
       422,
     );
 
-    const read = (path: string) => fetch(`${sandbox.url}/_sandbox/github/${path}`).then((r) => r.json());
+    const read = (path: string) =>
+      fetch(`${sandbox.url}/_sandbox/github/${path}`).then((r) => r.json() as Promise<any>);
     const { statuses } = await read('statuses?repo=octo-org/hello-app');
     expect(statuses.map((s: any) => [s.repository, s.sha, s.state, s.context])).toEqual([
       ['octo-org/hello-app', head, 'pending', 'klepaas/deploy'],
