@@ -28,6 +28,7 @@ import { RunViews } from './runs/run-views';
 import { RunsController } from './runs/runs.controller';
 import { StatsController } from './stats/stats.controller';
 import { DeliveryStore } from './webhooks/delivery-store';
+import { ProjectSlackDestinations } from './projects/project-slack-destinations';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
@@ -77,6 +78,7 @@ export class GatewayModule {
         GithubLookup,
         RepositoryAccess,
         ProjectWebhookSecrets,
+        ProjectSlackDestinations,
         ProjectViews,
         RegisterProjectService,
         ProjectCommandsService,

@@ -19,6 +19,11 @@ import { RunContext } from './driver/run-context';
 import { RunDriver } from './driver/run-driver';
 import { StartRun } from './driver/start-run';
 import { StepEnd } from './driver/step-end';
+import { GithubFeedback } from './notify/github-feedback';
+import { NotificationOutbox } from './notify/notification-outbox';
+import { NotificationStore } from './notify/notification-store';
+import { NotificationWorker } from './notify/notification-worker';
+import { SlackFeedback } from './notify/slack-feedback';
 import { RunnerProjectsRepository } from './projects/runner-projects.repository';
 import { FinishRun } from './runs/finish-run';
 import { QueueRun } from './runs/queue-run';
@@ -81,6 +86,11 @@ export class RunnerModule {
         BuildStep,
         DeployStep,
         RunDriver,
+        NotificationOutbox,
+        NotificationStore,
+        GithubFeedback,
+        SlackFeedback,
+        NotificationWorker,
       ],
     };
   }

@@ -193,6 +193,42 @@ describe('GitHub stand-ins (App tokens, repositories, pull requests, deployments
     expect(unknownRef).toMatchObject({ status: 422, body: { message: 'No ref found for: no-such-branch' } });
   });
 
+  it('records commit statuses, and shows every Deployment and commit status it received under /_sandbox', async () => {
+    const { body: grant } = await api('POST', '/app/installations/777/access_tokens', `Bearer ${appJwt()}`);
+    const auth = `Bearer ${grant.token}`;
+    const created = await api('POST', `/repos/octo-org/hello-app/statuses/${head}`, auth, {
+      state: 'pending',
+      context: 'klepaas/deploy',
+      description: 'deploying',
+      target_url: 'http://paas.example/runs/1',
+    });
+    expect(created).toMatchObject({ status: 201, body: { state: 'pending', context: 'klepaas/deploy' } });
+    await api('POST', `/repos/octo-org/hello-app/statuses/${head}`, auth, {
+      state: 'success',
+      context: 'klepaas/deploy',
+    });
+    const listed = await api('GET', `/repos/octo-org/hello-app/commits/${head}/statuses`, auth);
+    expect(listed.body.map((s: any) => s.state)).toEqual(['success', 'pending']);
+    expect(
+      (await api('POST', `/repos/octo-org/hello-app/statuses/${'0'.repeat(40)}`, auth, { state: 'success' })).status,
+    ).toBe(422);
+    expect((await api('POST', `/repos/octo-org/hello-app/statuses/${head}`, auth, { state: 'exploded' })).status).toBe(
+      422,
+    );
+
+    const read = (path: string) =>
+      fetch(`${sandbox.url}/_sandbox/github/${path}`).then((r) => r.json() as Promise<any>);
+    const { statuses } = await read('statuses?repo=octo-org/hello-app');
+    expect(statuses.map((s: any) => [s.repository, s.sha, s.state, s.context])).toEqual([
+      ['octo-org/hello-app', head, 'pending', 'klepaas/deploy'],
+      ['octo-org/hello-app', head, 'success', 'klepaas/deploy'],
+    ]);
+    const { deployments } = await read('deployments?repo=octo-org/hello-app');
+    expect(deployments[0]).toMatchObject({ repository: 'octo-org/hello-app', sha: head, environment: 'production' });
+    expect(deployments[0].statuses.map((s: any) => s.state)).toEqual(['in_progress', 'success']);
+    expect((await read('deployments?repo=nobody/none')).deployments).toEqual([]);
+  });
+
   it('records what is posted to a Slack incoming webhook and answers like Slack', async () => {
     const post = (body: string, type = 'application/json') =>
       fetch(`${sandbox.url}/slack/services/T000/B000/XXXX`, {

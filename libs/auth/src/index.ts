@@ -4,3 +4,5 @@ export * from './auth.guard';
 export * from './current-principal.decorator';
 export * from './auth.module';
 export * from './password-hash';
+export * from './secret-cipher';
+export * from './slack-webhook-url';

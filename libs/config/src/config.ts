@@ -84,6 +84,8 @@ export interface RunnerSettings {
   reconcileIntervalMs: number;
   /** The reconcile's budget of GitHub calls per minute (per runner process). */
   reconcileCallsPerMinute: number;
+  /** How long a run's GitHub or Slack notification is retried before it is given up (docs/notifications.md). */
+  notifyGiveUpMs: number;
 }
 
 export class ConfigError extends Error {
@@ -269,6 +271,7 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       adoptionGraceMs: e.KLEPAAS_RUNNER_ADOPTION_GRACE_MS ?? 60_000,
       reconcileIntervalMs: e.KLEPAAS_RECONCILE_INTERVAL_MS ?? 5 * 60_000,
       reconcileCallsPerMinute: e.KLEPAAS_RECONCILE_GITHUB_CALLS_PER_MINUTE ?? 60,
+      notifyGiveUpMs: e.KLEPAAS_NOTIFY_GIVE_UP_MS ?? 60 * 60_000,
     },
     ingressDomain: e.KLEPAAS_INGRESS_DOMAIN,
     secretValues: [],

@@ -190,6 +190,7 @@ export const envSchema = z.object({
   KLEPAAS_RUNNER_ADOPTION_GRACE_MS: positiveInt('milliseconds'),
   KLEPAAS_RECONCILE_INTERVAL_MS: positiveInt('milliseconds'),
   KLEPAAS_RECONCILE_GITHUB_CALLS_PER_MINUTE: positiveInt('calls per minute'),
+  KLEPAAS_NOTIFY_GIVE_UP_MS: positiveInt('milliseconds'),
   KLEPAAS_INGRESS_DOMAIN: z
     .string()
     .optional()

@@ -2,8 +2,12 @@ import type { GithubCallObserver } from './call-observer';
 import type { KeyObject } from 'node:crypto';
 import { createAppJwt, readAppPrivateKey } from './app-jwt';
 import {
+  createCommitStatus,
   createDeployment,
   createDeploymentStatus,
+  listDeployments,
+  listDeploymentStates,
+  type CreateCommitStatusInput,
   type CreateDeploymentInput,
   type CreateDeploymentStatusInput,
 } from './deployments';
@@ -218,6 +222,42 @@ export class GithubClient {
   /** How many accounts installed the App (the first 100 counted). Needs the App. */
   async installationCount(): Promise<number> {
     return countInstallations(this.#http, this.#appJwt({ method: 'GET', path: '/app/installations' }));
+  }
+
+  /** Deployments of `sha` in `environment`, newest first (the first 100), with their payloads. */
+  async listDeployments(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    filter: { sha: string; environment: string },
+  ): Promise<Array<{ id: number; payload: unknown }>> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/deployments' };
+    return this.#as(installationId, call, (token) => listDeployments(this.#http, token, owner, repo, filter));
+  }
+
+  /** The states a deployment has been given, newest first. */
+  async listDeploymentStates(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    deploymentId: number,
+  ): Promise<string[]> {
+    const call = { method: 'GET', path: '/repos/{owner}/{repo}/deployments/{id}/statuses' };
+    return this.#as(installationId, call, (token) =>
+      listDeploymentStates(this.#http, token, owner, repo, deploymentId),
+    );
+  }
+
+  /** A commit status (context e.g. `klepaas/deploy`) on `sha`. */
+  async createCommitStatus(
+    owner: string,
+    repo: string,
+    installationId: number | null,
+    sha: string,
+    input: CreateCommitStatusInput,
+  ): Promise<void> {
+    const call = { method: 'POST', path: '/repos/{owner}/{repo}/statuses/{sha}' };
+    return this.#as(installationId, call, (token) => createCommitStatus(this.#http, token, owner, repo, sha, input));
   }
 
   /** Closes the pooled connections and forgets cached tokens. */

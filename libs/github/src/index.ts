@@ -10,7 +10,13 @@ export type { GithubPullRequest } from './pulls';
 export type { BranchHead } from './branches';
 export type { RepositoryInstallation, GithubAppInfo } from './installations';
 export * from './app-manifest';
-export type { CreateDeploymentInput, CreateDeploymentStatusInput, GithubDeploymentState } from './deployments';
+export type {
+  CreateCommitStatusInput,
+  CreateDeploymentInput,
+  CreateDeploymentStatusInput,
+  GithubCommitState,
+  GithubDeploymentState,
+} from './deployments';
 export { GITHUB_API_VERSION } from './http';
 export * from './github.module';
 export * from './call-observer';

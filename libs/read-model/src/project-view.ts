@@ -15,6 +15,8 @@ export interface ProjectView {
   /** The Pod Security Standards profile the project's manifests are held to. */
   podSecurity?: 'baseline' | 'restricted';
   installationId?: number;
+  /** The project's own Slack incoming webhook, masked (its secret last segment is never shown). */
+  slackWebhookUrl?: string;
   namespace: string | null;
   ncp: {
     sourceCommitRepository: string | null;

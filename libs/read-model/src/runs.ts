@@ -52,6 +52,18 @@ export interface RunView {
   timeline: RunTimelineEntry[];
   createdAt: string;
   finishedAt?: string;
+  /** What GitHub and Slack were told of the run, and whether it got there (docs/notifications.md). */
+  notifications?: RunNotificationView[];
+}
+
+/** One notification of a run: `pending` while it is being sent or retried; `failed` never fails the run. */
+export interface RunNotificationView {
+  target: 'github' | 'slack-operator' | 'slack-project';
+  kind: 'queued' | 'started' | 'ended';
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  error?: string;
+  finishedAt?: string;
 }
 
 const STEP_ORDER: RunStepName[] = ['mirror', 'build', 'deploy'];
@@ -124,13 +136,21 @@ export class RunQueries {
        ) numbered WHERE n <= $2 ORDER BY occurred_at, seq`,
       [ids, TIMELINE_LIMIT],
     );
-    return rows.map((r) =>
-      toRunView(
+    // Written by the runner (its notification outbox): shown beside the run, never part of its status.
+    const notifications = await this.manager.query(
+      `SELECT run_id, target, kind, status, attempts, last_error, finished_at FROM run_notifications
+        WHERE run_id = ANY($1::uuid[]) ORDER BY id`,
+      [ids],
+    );
+    return rows.map((r) => {
+      const view = toRunView(
         r,
         steps.filter((s: Record<string, any>) => s.run_id === r.id),
         events.filter((e: Record<string, any>) => e.correlation_id === r.id),
-      ),
-    );
+      );
+      const own = notifications.filter((n: Record<string, any>) => n.run_id === r.id);
+      return own.length ? { ...view, notifications: own.map(toNotificationView) } : view;
+    });
   }
 }
 
@@ -181,3 +201,14 @@ export function toRunView(
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
+
+function toNotificationView(n: Record<string, any>): RunNotificationView {
+  return {
+    target: n.target,
+    kind: n.kind,
+    status: n.status,
+    attempts: n.attempts,
+    ...(n.last_error ? { error: n.last_error } : {}),
+    ...(n.finished_at ? { finishedAt: new Date(n.finished_at).toISOString() } : {}),
+  };
+}

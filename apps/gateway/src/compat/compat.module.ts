@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReadModel } from '@klepaas/read-model';
 import { GithubLookup } from '../projects/github-lookup';
 import { ProjectCommandsService } from '../projects/project-commands.service';
+import { ProjectSlackDestinations } from '../projects/project-slack-destinations';
 import { ProjectViews } from '../projects/project-views';
 import { RegisterProjectService } from '../projects/register-project.service';
 import { RepositoryAccess } from '../projects/repository-access';
@@ -30,6 +31,7 @@ const GATEWAY_SERVICES = [
   GithubLookup,
   RepositoryAccess,
   ProjectWebhookSecrets,
+  ProjectSlackDestinations,
   RegisterProjectService,
   ProjectCommandsService,
   RunCommandsService,

@@ -5,6 +5,7 @@ import type { Principal } from '@klepaas/auth';
 import { OutboxStore } from '@klepaas/persistence';
 import type { ProjectView } from '@klepaas/read-model';
 import type { SettingsChangeInput } from './project-input';
+import { ProjectSlackDestinations } from './project-slack-destinations';
 import { ProjectViews } from './project-views';
 import { RepositoryClaims } from './repository-claims';
 
@@ -17,20 +18,30 @@ export class ProjectCommandsService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxStore,
     private readonly views: ProjectViews,
+    private readonly slack: ProjectSlackDestinations,
   ) {}
 
-  async changeSettings(caller: Principal, projectId: string, changes: SettingsChangeInput): Promise<ProjectView> {
+  async changeSettings(caller: Principal, projectId: string, input: SettingsChangeInput): Promise<ProjectView> {
+    const { slackWebhookUrl, ...changes } = input;
     const project = await this.ownLiveProject(caller, projectId);
-    await this.dataSource.transaction((manager) =>
-      this.outbox.append(manager, [
-        createEnvelope(
-          Events.ProjectSettingsChangeRequested,
-          { projectId, requestedBy: caller.userId, changes },
-          { correlationId: projectId },
-        ),
-      ]),
-    );
-    return { ...project, ...changes };
+    if (typeof slackWebhookUrl === 'string') this.slack.check(slackWebhookUrl);
+    // The Slack destination is the gateway's to keep (sealed); the other settings go to the provisioner.
+    const masked = await this.dataSource.transaction(async (manager) => {
+      const shown =
+        slackWebhookUrl === undefined ? undefined : await this.slack.set(manager, projectId, slackWebhookUrl);
+      if (Object.values(changes).some((v) => v !== undefined))
+        await this.outbox.append(manager, [
+          createEnvelope(
+            Events.ProjectSettingsChangeRequested,
+            { projectId, requestedBy: caller.userId, changes },
+            { correlationId: projectId },
+          ),
+        ]);
+      return shown;
+    });
+    const { slackWebhookUrl: _previous, ...view } = project;
+    const slack = masked === undefined ? _previous : (masked ?? undefined);
+    return { ...view, ...changes, ...(slack ? { slackWebhookUrl: slack } : {}) };
   }
 
   async unregister(

@@ -47,6 +47,8 @@ export const settingsChangeSchema = z
     replicas: settingsFields.replicas.optional(),
     containerPort: settingsFields.containerPort.optional(),
     podSecurity: settingsFields.podSecurity.optional(),
+    /** The project's own Slack incoming webhook; null removes it (checked and sealed by the gateway). */
+    slackWebhookUrl: z.string().max(500).nullable().optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), 'give at least one setting to change');
 export type SettingsChangeInput = z.output<typeof settingsChangeSchema>;

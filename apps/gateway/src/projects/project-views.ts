@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EMPTY_NCP_IDS, Page, ProjectView, ReadModel } from '@klepaas/read-model';
+import { ProjectSlackDestinations } from './project-slack-destinations';
 import { RepositoryClaim, RepositoryClaims } from './repository-claims';
 import { RepositoryTakeovers } from './repository-takeovers';
 
@@ -18,11 +19,17 @@ export class ProjectViews {
   constructor(
     private readonly dataSource: DataSource,
     private readonly readModel: ReadModel,
+    private readonly slack: ProjectSlackDestinations,
   ) {}
 
   async find(projectId: string, ownerId: string): Promise<ProjectView | null> {
     const view = await this.readModel.projects.findForOwner(projectId, ownerId);
-    if (view) return (await this.takenFrom(projectId, ownerId)) ? null : view;
+    if (view) {
+      if (await this.takenFrom(projectId, ownerId)) return null;
+      // Only masked: the webhook's secret part never leaves the database.
+      const slackWebhookUrl = await this.slack.masked(this.dataSource.manager, projectId);
+      return slackWebhookUrl ? { ...view, slackWebhookUrl } : view;
+    }
     const claim = await this.claims.findByProject(this.dataSource.manager, projectId);
     return claim && claim.ownerId === ownerId && !claim.released ? provisioningView(claim) : null;
   }

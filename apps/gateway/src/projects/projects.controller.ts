@@ -32,6 +32,15 @@ const SETTINGS_DOC = {
   containerPort: { type: 'integer', minimum: 1, maximum: 65535, default: 8080 },
   podSecurity: { type: 'string', enum: ['baseline', 'restricted'], default: 'baseline' },
 };
+/** PATCH only: the project's own Slack destination (shown masked afterwards). */
+const SLACK_DOC = {
+  slackWebhookUrl: {
+    type: 'string',
+    nullable: true,
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    description: 'a Slack incoming webhook (https, hooks.slack.com); null removes it',
+  },
+};
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -119,7 +128,7 @@ export class ProjectsController {
   @Patch('projects/:id')
   @HttpCode(202)
   @ApiOperation({ summary: 'Change settings (applied asynchronously)' })
-  @ApiBody({ schema: { type: 'object', properties: SETTINGS_DOC } })
+  @ApiBody({ schema: { type: 'object', properties: { ...SETTINGS_DOC, ...SLACK_DOC } } })
   changeSettings(
     @CurrentPrincipal() caller: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

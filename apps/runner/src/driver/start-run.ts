@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { NotificationOutbox } from '../notify/notification-outbox';
 import { ACTIVE, Run } from '../runs/run';
 import { mirrorRequested } from './mirror-request';
 import { RunContext } from './run-context';
@@ -13,7 +14,10 @@ import { RunLease } from './run-lease';
  */
 @Injectable()
 export class StartRun {
-  constructor(private readonly ctx: RunContext) {}
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly notifications: NotificationOutbox,
+  ) {}
 
   advance(run: Run, lease: RunLease): Promise<unknown> {
     return this.ctx.dataSource.transaction(async (manager) => {
@@ -63,6 +67,7 @@ export class StartRun {
       if (!ok) return;
       await this.ctx.runs.step(manager, run.id, 'mirror', { status: 'running', startedAt: now });
       await this.ctx.outbox.append(manager, [mirrorRequested(started, project)]);
+      await this.notifications.started(manager, started);
     });
   }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ErrorInfo, EventEnvelope } from '@klepaas/contracts';
 import { OutboxStore } from '@klepaas/persistence';
+import { NotificationOutbox } from '../notify/notification-outbox';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
 import { LIVE, Run, StepName } from './run';
 import { runEvents, runsStopped } from './run-events';
@@ -44,6 +45,7 @@ export class FinishRun {
     private readonly projects: RunnerProjectsRepository,
     private readonly recorder: RunRecorder,
     private readonly outbox: OutboxStore,
+    private readonly notifications: NotificationOutbox,
   ) {}
 
   /** False when the run changed meanwhile (or the driver lost it): the caller reads it again. */
@@ -93,6 +95,7 @@ export class FinishRun {
       });
     }
     await this.outbox.append(manager, [...(ending.events ?? []), runEvents.completed(ended, finishedAt)]);
+    await this.notifications.ended(manager, ended, ending.status, ending.reason ?? null);
     await this.next(manager, ended, options.followUp ?? true);
     this.log.log(`run ${run.id} ${ending.status}${ending.reason ? `: ${ending.reason}` : ''}`);
     return true;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OutboxStore } from '@klepaas/persistence';
+import { NotificationOutbox } from '../notify/notification-outbox';
 import { Run } from './run';
 import { runEvents } from './run-events';
 import { RunsRepository } from './runs.repository';
@@ -34,6 +35,7 @@ export class RunRecorder {
   constructor(
     private readonly runs: RunsRepository,
     private readonly outbox: OutboxStore,
+    private readonly notifications: NotificationOutbox,
   ) {}
 
   async record(manager: EntityManager, spec: NewRun, causationId: string | null): Promise<Run> {
@@ -51,6 +53,7 @@ export class RunRecorder {
     });
     const run = (await this.runs.find(spec.id, manager))!;
     await this.outbox.append(manager, [runEvents.queued(run, causationId)]);
+    await this.notifications.queued(manager, run);
     return run;
   }
 }

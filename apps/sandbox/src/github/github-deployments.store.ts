@@ -63,6 +63,11 @@ export class GithubDeployments {
     return deployment;
   }
 
+  /** Every repository's deployments, oldest first. */
+  all(): GhDeployment[] {
+    return [...this.deployments.values()].sort((a, b) => a.id - b.id);
+  }
+
   /** A repository's deployments, newest first. */
   list(repoId: number): GhDeployment[] {
     return [...this.deployments.values()].filter((d) => d.repoId === repoId).sort((a, b) => b.id - a.id);

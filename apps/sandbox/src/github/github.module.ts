@@ -5,7 +5,10 @@ import { GithubAppManifestController } from './github-app-manifest.controller';
 import { GithubAuth } from './github-auth.service';
 import { GithubCollaboratorsController } from './github-collaborators.controller';
 import { GithubCollaborators } from './github-collaborators.store';
+import { GithubCommitStatusesController } from './github-commit-statuses.controller';
+import { GithubCommitStatuses } from './github-commit-statuses.store';
 import { GithubDeploymentsController } from './github-deployments.controller';
+import { GithubFeedbackReadController } from './github-feedback-read.controller';
 import { GithubDeployments } from './github-deployments.store';
 import { GithubRepoAccess } from './github-repo-access';
 import { GithubReposController } from './github-repos.controller';
@@ -22,11 +25,14 @@ import { InstallationTokens } from './installation-tokens';
     GithubDeploymentsController,
     GithubSetupController,
     GithubCollaboratorsController,
+    GithubCommitStatusesController,
+    GithubFeedbackReadController,
   ],
   providers: [
     AppManifests,
     GithubStore,
     GithubDeployments,
+    GithubCommitStatuses,
     GithubAuth,
     GithubRepoAccess,
     InstallationTokens,

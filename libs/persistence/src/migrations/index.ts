@@ -6,6 +6,7 @@ import { DesiredState1765000000000 } from './1765000000000-desired-state';
 import { Tenancy1765100000000 } from './1765100000000-tenancy';
 import { TenancyPolicy1765200000000 } from './1765200000000-tenancy-policy';
 import { CompatIds1765400000000 } from './1765400000000-compat-ids';
+import { RunNotifications1765500000000 } from './1765500000000-run-notifications';
 import { DeliveryStats1765600000000 } from './1765600000000-delivery-stats';
 
 /** Every migration, in order. Webpack bundles each app, so they are listed, not globbed. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   Tenancy1765100000000,
   TenancyPolicy1765200000000,
   CompatIds1765400000000,
+  RunNotifications1765500000000,
   DeliveryStats1765600000000,
 ];
