@@ -55,6 +55,8 @@ export async function startSandbox(
       abortOnError: false,
     });
     app.disable('x-powered-by');
+    // The Kubernetes API emulation takes JSON merge patches (a rollout restart).
+    app.useBodyParser('json', { type: 'application/merge-patch+json' });
     resolved.githubAppPrivateKey = await appKey;
     await app.listen(options.port, options.host);
     const server = app.getHttpServer() as Server;

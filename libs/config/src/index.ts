@@ -3,3 +3,4 @@ export * from './config';
 export * from './config.module';
 export * from './security-settings';
 export * from './admin-login-settings';
+export * from './kubeconfig';
