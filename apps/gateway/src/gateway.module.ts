@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AuthModule } from '@klepaas/auth';
 import { ConfigModule, KlepaasConfig } from '@klepaas/config';
 import { GithubModule } from '@klepaas/github';
+import { KubeModule } from '@klepaas/kube';
 import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
@@ -30,6 +31,8 @@ import { DeliveryStore } from './webhooks/delivery-store';
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
+import { ProjectClusterController } from './cluster/project-cluster.controller';
+import { ProjectCluster } from './cluster/project-cluster.service';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
 @Module({})
@@ -49,6 +52,7 @@ export class GatewayModule {
         }),
         AuthModule.forRoot({ secret: config.jwtSecret!, issuer: config.jwtIssuer, audience: config.jwtAudience }),
         GithubModule.forRoot(config),
+        KubeModule.forRoot(config),
         CompatModule,
       ],
       controllers: [
@@ -56,6 +60,7 @@ export class GatewayModule {
         ParkedController,
         TakeoversController,
         ProjectsController,
+        ProjectClusterController,
         WebhookSecretController,
         RunsController,
         EventsController,
@@ -71,6 +76,7 @@ export class GatewayModule {
         RepositoryAccess,
         ProjectWebhookSecrets,
         ProjectViews,
+        ProjectCluster,
         RegisterProjectService,
         ProjectCommandsService,
         RunViews,
