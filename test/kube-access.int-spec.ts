@@ -94,7 +94,7 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
   });
 
   it('live status, logs and restart: for the owner, bounded; another user gets 404', async () => {
-    const { repo, project } = await system.readyProject('kube-co', 'shop');
+    const { repo, project } = await system.readyProject('kube-co', 'shop', { replicas: 2 });
     const pushed = await pushToGithub(system.sandbox, system.gateway.url, repo, files('kube-co-shop', 1));
     expect((await system.untilRunEnds(pushed.deliveryId)).status).toBe('succeeded');
 
@@ -139,7 +139,7 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
   });
 
   it('a deploy succeeds only once the rollout is ready, and fails at its deadline when it never is', async () => {
-    const { repo, project } = await system.readyProject('kube-co', 'slow');
+    const { repo, project } = await system.readyProject('kube-co', 'slow', { replicas: 2 });
     await setNeverReady(system.sandbox, project.namespace, true);
     const waiting = await pushToGithub(system.sandbox, system.gateway.url, repo, files('kube-co-slow', 1));
     // SourceDeploy finished, the pods are not ready: the run keeps deploying and says why.
@@ -161,8 +161,9 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
     expect(failed.reason).toMatch(
       /applied the manifest but the Deployment did not roll out within .*kube-co-slow 0\/2 ready/,
     );
-    const run = await getJson(system.api(`/runs/${failed.id}`), system.owner);
-    expect(run.body.status).toBe('failed');
+    // The run as the REST API shows it says the same, once history caught up.
+    const shown = await system.untilEnded(failed.id);
+    expect(shown).toMatchObject({ status: 'failed', failedStep: 'deploy', reason: failed.reason });
   });
 
   it('unregistering deletes the namespace labelled as the project, and leaves one that is not', async () => {
