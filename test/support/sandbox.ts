@@ -98,7 +98,6 @@ export function sandboxPost(sandbox: RunningSandbox, path: string, body: unknown
   return call(sandbox, 'POST', path, body);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sandboxKubeconfig } = require('../../scripts/sandbox-env') as {
   sandboxKubeconfig: (sandboxUrl: string, token?: string) => string;
 };

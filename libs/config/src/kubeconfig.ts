@@ -28,7 +28,9 @@ export function readKubeconfig(value: string): KubeAccess {
   try {
     doc = parse(text, { maxAliasCount: 10 });
   } catch (error) {
-    throw new Error(`${source} is not valid YAML: ${String((error as Error).message).split('\n')[0]}`);
+    throw new Error(`${source} is not valid YAML: ${String((error as Error).message).split('\n')[0]}`, {
+      cause: error,
+    });
   }
   if (!doc || typeof doc !== 'object') throw new Error(`${source} is not a kubeconfig (no mapping)`);
   const contextName = doc['current-context'] ?? (doc.contexts?.length === 1 ? doc.contexts[0].name : undefined);
@@ -77,6 +79,6 @@ function readSmallFile(path: string, what: string): string {
     if (statSync(path).size > MAX_KUBECONFIG_BYTES) throw new Error('larger than 1 MiB');
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${what} ${path} cannot be read: ${(error as Error).message}`);
+    throw new Error(`${what} ${path} cannot be read: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -114,7 +114,10 @@ export class ProjectNamespace {
 
   private dockerConfig() {
     const host = registryHost(this.config.ncp.registry.url);
-    if (!host) throw new Error('no container registry URL is configured (KLEPAAS_NCP_CONTAINER_REGISTRY_URL) for the pull secret');
+    if (!host)
+      throw new Error(
+        'no container registry URL is configured (KLEPAAS_NCP_CONTAINER_REGISTRY_URL) for the pull secret',
+      );
     let { username, password } = this.config.ncrPull;
     if (!username || !password) {
       if (!this.warnedFallback) {
