@@ -125,6 +125,16 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
     expect((await getJson(system.api(`/projects/${project.id}/pods/Not_A_Pod/logs`), system.owner)).status).toBe(400);
     expect((await getJson(system.api(`/projects/${project.id}/pods/web-0/logs`), system.owner)).status).toBe(404);
 
+    // The original dashboard's pods and logs views read the same (docs/compat.md).
+    const compatPods = await getJson(system.api(`/deployments/${project.namespace}/kube-co-shop/pods`), system.owner);
+    expect(compatPods.body.status).toBe('success');
+    expect(compatPods.body.pods.map((p: any) => p.name).sort()).toEqual(live.body.pods.map((p: any) => p.name).sort());
+    const compatLogs = await getJson(
+      system.api(`/deployments/${project.namespace}/kube-co-shop/logs?pod=${pod}&lines=3&previous=false`),
+      system.owner,
+    );
+    expect(compatLogs.body).toMatchObject({ status: 'success', podName: pod, lines: 3 });
+
     const intruder = tokenFor('intruder');
     expect((await getJson(system.api(`/projects/${project.id}/live`), intruder)).status).toBe(404);
     expect((await getJson(system.api(`/projects/${project.id}/pods/${pod}/logs`), intruder)).status).toBe(404);
