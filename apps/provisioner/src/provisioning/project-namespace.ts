@@ -59,7 +59,9 @@ export class ProjectNamespace {
   /** Deletes the namespace when it is this project's; says what it did, for the unregistered event. */
   async remove(project: Project): Promise<{ removed?: string; kept?: string }> {
     if (!this.kube) {
-      return { kept: `namespace ${project.names.namespace} and whatever runs in it (no cluster access configured)` };
+      return {
+        kept: `namespace ${project.names.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
+      };
     }
     const name = project.names.namespace;
     const existing = await this.find(name);
