@@ -33,6 +33,8 @@ import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
 import { ProjectClusterController } from './cluster/project-cluster.controller';
 import { ProjectCluster } from './cluster/project-cluster.service';
+import { GithubAppSetupController } from './github-app-setup/github-app-setup.controller';
+import { ManifestCodeIntake } from './github-app-setup/manifest-code-intake';
 
 /** The HTTP edge: GitHub webhooks, the REST API for dashboards, operator routes. */
 @Module({})
@@ -64,6 +66,7 @@ export class GatewayModule {
         WebhookSecretController,
         RunsController,
         EventsController,
+        GithubAppSetupController,
       ],
       providers: [
         WebhookIntake,
@@ -83,6 +86,7 @@ export class GatewayModule {
         RunCommandsService,
         EventStream,
         QueryTokenIntake,
+        ManifestCodeIntake,
       ],
     };
   }

@@ -1,6 +1,9 @@
 import type { ServiceDefinition } from '@klepaas/bootstrap';
+import { urlencoded } from 'express';
+import { SETUP_PATH } from './github-app-setup/github-app-setup.controller';
 import { GatewayModule } from './gateway.module';
 import { ErrorShapeFilter } from './http/error-shape.filter';
+import { mountInternalListener } from './http/internal-listener';
 import { mountOpenApi } from './http/openapi';
 import { serveWebhooksFirst } from './webhooks/webhook-http.handler';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
@@ -9,7 +12,7 @@ export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   module: (config, logger) => GatewayModule.forRoot(config, logger),
   usesDatabase: true,
-  configureHttp: (app, config) => {
+  configureHttp: async (app, config) => {
     serveWebhooksFirst(app.getHttpServer(), app.get(WebhookIntake), {
       maxBytes: config.webhookMaxBytes,
       bytesInFlight: config.webhookBytesInFlight,
@@ -25,6 +28,10 @@ export const gatewayService: ServiceDefinition = {
         maxAge: 600,
       });
     }
+    // The GitHub App setup page is an HTML form (the only form body the gateway reads).
+    app.use(SETUP_PATH, urlencoded({ extended: false, limit: '16kb' }));
+    if (config.gatewayInternalPort !== undefined)
+      await mountInternalListener(app, config.gatewayInternalPort, config.bindHost);
     app.useGlobalFilters(new ErrorShapeFilter(app.getHttpAdapter()));
     mountOpenApi(app);
   },

@@ -268,7 +268,9 @@ describe('runs converge on what the project should run', () => {
         status: 'succeeded',
         trigger: { commitSha: v1.sha },
       });
-      expect((await system.untilRunEnds(v2.deliveryId)).status).toBe('succeeded');
+      // v2 ends before the rollback deploys; its hung build may have met the 5 s build deadline
+      // first on a loaded machine, so either end will do: what matters is what runs last.
+      expect(['succeeded', 'failed']).toContain((await system.untilRunEnds(v2.deliveryId)).status);
       expect((await system.deployment(p.namespace, app)).containers[0].image).toBe(system.imageFor(app, v1.sha));
     });
   });

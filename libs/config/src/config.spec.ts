@@ -7,6 +7,14 @@ const parse = (text: string) => parsePasswordHash(text)!;
 const base = {
   KLEPAAS_JWT_SECRET: 'a-long-jwt-secret-of-thirty-two-bytes',
   KLEPAAS_WEBHOOK_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+  KLEPAAS_PUBLIC_URL: 'https://cicd.example.com',
+};
+
+/** What the provisioner and the runner need outside sandbox mode besides their keys. */
+const installation = {
+  KLEPAAS_PUBLIC_URL: 'https://cicd.example.com',
+  KLEPAAS_NCP_CONTAINER_REGISTRY_URL: 'klepaas.kr.ncr.ntruss.com',
+  KLEPAAS_NCP_NKS_CLUSTER_ID: '00000000-0000-0000-0000-000000000001',
 };
 
 describe('loadConfig', () => {
@@ -42,6 +50,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig('runner', { KLEPAAS_SANDBOX: 'true' })).not.toThrow();
   });
 
+  it('refuses to start outside sandbox mode without the registry and the cluster (provisioner, runner) or the public URL (gateway)', () => {
+    const keys = { KLEPAAS_NCP_ACCESS_KEY: 'ak', KLEPAAS_NCP_SECRET_KEY: 'sk' };
+    for (const app of ['provisioner', 'runner'] as const) {
+      const message = (() => {
+        try {
+          loadConfig(app, keys);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })();
+      expect(message).toContain('KLEPAAS_NCP_CONTAINER_REGISTRY_URL: required outside sandbox mode');
+      expect(message).toContain('KLEPAAS_NCP_NKS_CLUSTER_ID: required outside sandbox mode');
+      expect(() => loadConfig(app, { ...keys, ...installation })).not.toThrow();
+      // The name alone and the cluster's number do as well.
+      expect(() =>
+        loadConfig(app, {
+          ...keys,
+          KLEPAAS_PUBLIC_URL: installation.KLEPAAS_PUBLIC_URL,
+          KLEPAAS_NCP_CONTAINER_REGISTRY_NAME: 'klepaas',
+          KLEPAAS_NCP_NKS_CLUSTER_NO: '1234',
+        }),
+      ).not.toThrow();
+    }
+    const { KLEPAAS_PUBLIC_URL: _publicUrl, ...withoutPublicUrl } = base;
+    expect(() => loadConfig('gateway', withoutPublicUrl)).toThrow(/KLEPAAS_PUBLIC_URL: required outside sandbox mode/);
+    // Sandbox mode has the sandbox's registry and cluster, and a local public URL.
+    expect(() => loadConfig('provisioner', { KLEPAAS_SANDBOX: 'true' })).not.toThrow();
+    expect(() => loadConfig('history', {})).not.toThrow();
+  });
+
   it('never echoes a secret value in its error', () => {
     try {
       loadConfig('gateway', {
@@ -62,7 +101,7 @@ describe('loadConfig', () => {
   });
 
   it('points NCP, GitHub and the registry at the sandbox only when KLEPAAS_SANDBOX is true', () => {
-    const real = loadConfig('runner', { KLEPAAS_NCP_ACCESS_KEY: 'ak', KLEPAAS_NCP_SECRET_KEY: 'sk' });
+    const real = loadConfig('runner', { ...installation, KLEPAAS_NCP_ACCESS_KEY: 'ak', KLEPAAS_NCP_SECRET_KEY: 'sk' });
     expect(real.ncp.endpoints.sourceDeploy).toBe('https://vpcsourcedeploy.apigw.ntruss.com');
     expect(real.github.apiUrl).toBe('https://api.github.com');
     const sandbox = loadConfig('runner', { KLEPAAS_SANDBOX: 'true', KLEPAAS_SANDBOX_PORT: '4100' });

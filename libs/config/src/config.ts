@@ -2,6 +2,7 @@ import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './e
 import { adminLoginSettings, AdminLoginSettings, checkAdminLogin } from './admin-login-settings';
 import { checkSecurity, securitySettings, SecuritySettings } from './security-settings';
 import { KubeAccess, readKubeconfig } from './kubeconfig';
+import { checkInstallation } from './installation-settings';
 
 export interface KlepaasConfig extends SecuritySettings {
   app: AppName;
@@ -9,6 +10,8 @@ export interface KlepaasConfig extends SecuritySettings {
   /** The interface every app listens on: loopback in sandbox mode unless KLEPAAS_BIND_HOST says otherwise. */
   bindHost: string;
   ports: Record<AppName, number>;
+  /** The gateway's internal listener (/metrics, /api/docs), when set: then the public port does not serve them. */
+  gatewayInternalPort?: number;
   databaseUrl: string;
   /** The broker URLs joined by commas, as KLEPAAS_RABBITMQ_URL takes them (messaging accepts both forms). */
   rabbitmqUrl: string;
@@ -31,6 +34,8 @@ export interface KlepaasConfig extends SecuritySettings {
     token?: string;
     apiUrl: string;
     gitUrl: string;
+    /** GitHub's web pages (the App manifest flow): KLEPAAS_GITHUB_URL, or the sandbox's /github. */
+    webUrl: string;
   };
   ncp: {
     accessKey?: string;
@@ -128,6 +133,7 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   checkSecurity(app, e, problems, warnings);
   checkAdminLogin(app, e, problems, warnings);
   const kube = checkKubeconfig(e, problems);
+  checkInstallation(app, e, problems);
   if (problems.length) throw new ConfigError(problems);
   return build(app, e, warnings, kube);
 }
@@ -148,7 +154,7 @@ function checkSeedLeftovers(env: NodeJS.ProcessEnv, e: RawEnv, problems: string[
   }
   if (env.KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID) {
     warnings.push(
-      'KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID is ignored: SourceCommit repositories are not scoped by a project id (ncp-api.md, seed vs reality #1)',
+      'KLEPAAS_NCP_SOURCECOMMIT_PROJECT_ID is ignored: SourceCommit repositories are not scoped by a project id (docs/ncp.md, seed vs reality #1)',
     );
   }
 }
@@ -197,6 +203,7 @@ function build(app: AppName, e: RawEnv, warnings: string[], kube?: KubeAccess): 
     app,
     port,
     ports,
+    gatewayInternalPort: e.KLEPAAS_GATEWAY_INTERNAL_PORT,
     bindHost: e.KLEPAAS_BIND_HOST || (sandbox ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: e.KLEPAAS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/klepaas',
     rabbitmqUrl: rabbitmqUrls.join(','),
@@ -218,6 +225,7 @@ function build(app: AppName, e: RawEnv, warnings: string[], kube?: KubeAccess): 
       token: e.KLEPAAS_GITHUB_TOKEN,
       apiUrl: e.KLEPAAS_GITHUB_API_URL ?? (sandbox ? `${sandboxUrl}/github/api` : 'https://api.github.com'),
       gitUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github/git` : 'https://github.com'),
+      webUrl: e.KLEPAAS_GITHUB_URL ?? (sandbox ? `${sandboxUrl}/github` : 'https://github.com'),
     },
     ncp: {
       accessKey: e.KLEPAAS_NCP_ACCESS_KEY ?? (sandbox ? SANDBOX_CREDENTIALS.ncpAccessKey : undefined),
@@ -295,7 +303,7 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** The registry's NCP name is the first DNS label of its host (interfaces.md). */
+/** The registry's NCP name is the first DNS label of its host (docs/configuration.md). */
 function registryNameFrom(registryUrl: string | undefined, sandbox: boolean): string | undefined {
   if (!registryUrl) return sandbox ? 'klepaas-sandbox' : undefined;
   const host = registryUrl.replace(/^[a-z]+:\/\//i, '').split(/[/:]/)[0];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Every KLEPAAS_* variable of interfaces.md, parsed and checked in one place. The names are
+ * Every KLEPAAS_* variable of docs/configuration.md, parsed and checked in one place. The names are
  * the seed's, kept so an existing deployment's settings carry over.
  */
 export const APP_NAMES = ['gateway', 'provisioner', 'mirror', 'runner', 'history', 'sandbox'] as const;
@@ -144,6 +144,7 @@ export const envSchema = z.object({
   KLEPAAS_RUNNER_PORT: port,
   KLEPAAS_HISTORY_PORT: port,
   KLEPAAS_SANDBOX_PORT: port,
+  KLEPAAS_GATEWAY_INTERNAL_PORT: port,
   PORT: port,
   KLEPAAS_PUBLIC_URL: url(['http:', 'https:']),
   KLEPAAS_CORS_ORIGINS: optionalText,

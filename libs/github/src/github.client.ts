@@ -8,7 +8,14 @@ import {
 } from './deployments';
 import { GithubError, isGithubError, nullIfNotFound, type GithubCall } from './errors';
 import { GithubHttp } from './http';
-import { createInstallationToken, getRepositoryInstallation, type RepositoryInstallation } from './installations';
+import {
+  countInstallations,
+  createInstallationToken,
+  getApp,
+  getRepositoryInstallation,
+  type GithubAppInfo,
+  type RepositoryInstallation,
+} from './installations';
 import { branchHead, changedFiles, type BranchHead } from './branches';
 import { resolveCommit } from './commits';
 import { getCollaboratorPermission, type CollaboratorPermission } from './collaborators';
@@ -193,6 +200,16 @@ export class GithubClient {
     return this.#as(installationId, call, (token) =>
       createDeploymentStatus(this.#http, token, owner, repo, deploymentId, input),
     );
+  }
+
+  /** The App itself (GET /app): a wrong id or key fails here. Needs the App. */
+  async app(): Promise<GithubAppInfo> {
+    return getApp(this.#http, this.#appJwt({ method: 'GET', path: '/app' }));
+  }
+
+  /** How many accounts installed the App (the first 100 counted). Needs the App. */
+  async installationCount(): Promise<number> {
+    return countInstallations(this.#http, this.#appJwt({ method: 'GET', path: '/app/installations' }));
   }
 
   /** Closes the pooled connections and forgets cached tokens. */

@@ -21,8 +21,8 @@ export interface GithubRequest {
   method: GithubMethod;
   /** Path under the API URL (`/repos/o/r`), segments already encoded; may carry a query. */
   path: string;
-  /** The bearer credential: an installation token, the configured token or the App JWT. */
-  token: string;
+  /** The bearer credential: an installation token, the configured token or the App JWT; `null` for the one unauthenticated call (a manifest conversion). */
+  token: string | null;
   body?: unknown;
   /** Safe to send twice. GETs are; a create is not unless said so. */
   idempotent?: boolean;
@@ -89,7 +89,7 @@ export class GithubHttp {
 
   async send(req: GithubRequest): Promise<GithubResponse> {
     const call: GithubCall = { method: req.method, path: req.path.split('?')[0] };
-    const redact = redactor([req.token]);
+    const redact = redactor(req.token ? [req.token] : []);
     const idempotent = req.idempotent ?? req.method === 'GET';
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= this.retry.attempts;
@@ -127,7 +127,7 @@ export class GithubHttp {
         accept: 'application/vnd.github+json',
         'x-github-api-version': GITHUB_API_VERSION,
         'user-agent': this.userAgent,
-        authorization: `Bearer ${req.token}`,
+        ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
         ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(req.ifNoneMatch ? { 'if-none-match': req.ifNoneMatch } : {}),
       },

@@ -48,3 +48,31 @@ export async function createInstallationToken(
   const body = parseBody(accessTokenSchema, response);
   return { token: body.token, expiresAt: Date.parse(body.expires_at) };
 }
+
+/** The App as GitHub knows it (GET /app). */
+export interface GithubAppInfo {
+  id: number;
+  slug: string;
+  name: string;
+  permissions: Record<string, string>;
+  events: string[];
+}
+
+const appSchema = z.object({
+  id: z.number().int(),
+  slug: z.string().default(''),
+  name: z.string().default(''),
+  permissions: z.record(z.string(), z.string()).default({}),
+  events: z.array(z.string()).default([]),
+});
+
+/** GET /app with the App JWT: proves the App id and the private key belong together. */
+export async function getApp(http: GithubHttp, appJwt: string): Promise<GithubAppInfo> {
+  return parseBody(appSchema, await http.send({ method: 'GET', path: '/app', token: appJwt }));
+}
+
+/** GET /app/installations (first page of 100): how many accounts installed the App. */
+export async function countInstallations(http: GithubHttp, appJwt: string): Promise<number> {
+  const response = await http.send({ method: 'GET', path: '/app/installations?per_page=100', token: appJwt });
+  return parseBody(z.array(z.object({ id: z.number().int() })), response).length;
+}

@@ -1,7 +1,7 @@
 /**
- * Default NCP API bases, public KR region (ncp-api.md section 2). SourceDeploy and SourcePipeline
+ * Default NCP API bases, public KR region (docs/ncp.md, api §2). SourceDeploy and SourcePipeline
  * default to their VPC hosts: the stages target NKS, and SourcePipeline's SourceDeploy tasks are
- * VPC-only (ncp-api.md 6.2). Each is overridable (interfaces.md `KLEPAAS_NCP_*_ENDPOINT`), with a
+ * VPC-only (docs/ncp.md, api §6.2). Each is overridable (docs/configuration.md `KLEPAAS_NCP_*_ENDPOINT`), with a
  * path prefix if need be; the DevTools clients append `/api/v1` themselves.
  */
 export const NCP_DEFAULT_ENDPOINTS = {
@@ -15,5 +15,5 @@ export const NCP_DEFAULT_ENDPOINTS = {
 
 export type NcpEndpoints = { -readonly [K in keyof typeof NCP_DEFAULT_ENDPOINTS]: string };
 
-/** The path every DevTools REST API lives under (ncp-api.md section 0). */
+/** The path every DevTools REST API lives under (docs/ncp.md, api §0). */
 export const DEVTOOLS_API_PREFIX = '/api/v1';

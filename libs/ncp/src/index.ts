@@ -1,5 +1,5 @@
-// NCP DevTools and NCR clients. The contract they follow is /work/shared/design/ncp-api.md;
-// docs/ncp.md lists every call and where it is used.
+// NCP DevTools and NCR clients. docs/ncp.md lists every call, where it is used, and the NCP
+// facts the client relies on ("api §n" in comments).
 export * from './endpoints';
 export * from './clients';
 

@@ -23,7 +23,7 @@ import { startSandbox, type RunningSandbox } from '../../../apps/sandbox/src/sta
 const run = promisify(execFile);
 
 /**
- * Contract test: every client call against the sandbox, which serves ncp-api.md's paths under
+ * Contract test: every client call against the sandbox, which serves docs/ncp.md's paths under
  * /ncp/* prefixes and checks signature v2 on the full prefixed path. The calls depend on each
  * other (a build needs a repository with a Dockerfile, a deploy needs the built image), so the
  * steps run in order over shared ids.
@@ -239,7 +239,7 @@ describe('NCP clients against the sandbox', () => {
     });
 
     const historyId = await ncp.sourcePipeline.runPipeline(ids.pipeline);
-    // Pipeline statuses are not documented (ncp-api.md 6.3); the sandbox says `running` until the end.
+    // Pipeline statuses are not documented (docs/ncp.md, api §6.3); the sandbox says `running` until the end.
     const done = await pollUntil(
       () => ncp.sourcePipeline.getPipelineHistory(ids.pipeline, historyId),
       (h) => h.status !== 'running',

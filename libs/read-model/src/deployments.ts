@@ -4,7 +4,7 @@ import type { RunTriggerView } from './runs';
 
 export type DeploymentStatus = 'deploying' | 'succeeded' | 'failed' | 'cancelled';
 
-/** A deployment as dashboards read it (interfaces.md, "Shapes"); its id is its run's id. */
+/** A deployment as dashboards read it (docs/api.md, "Shapes"); its id is its run's id. */
 export interface DeploymentView {
   id: string;
   runId: string;

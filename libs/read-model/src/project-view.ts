@@ -1,4 +1,4 @@
-/** A project as dashboards read it (interfaces.md, "Shapes": fields may be added, not renamed). */
+/** A project as dashboards read it (docs/api.md, "Shapes": fields may be added, not renamed). */
 export interface ProjectView {
   id: string;
   owner: string;

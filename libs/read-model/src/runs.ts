@@ -35,7 +35,7 @@ export interface RunTimelineEntry {
   data: Record<string, unknown>;
 }
 
-/** A run as dashboards read it (interfaces.md, "Shapes": fields may be added, not renamed). */
+/** A run as dashboards read it (docs/api.md, "Shapes": fields may be added, not renamed). */
 export interface RunView {
   id: string;
   projectId: string;

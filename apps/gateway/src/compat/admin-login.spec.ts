@@ -6,6 +6,7 @@ const production = {
   KLEPAAS_JWT_SECRET: 'a-long-jwt-secret-of-thirty-two-bytes',
   KLEPAAS_WEBHOOK_SECRET_KEY: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
   KLEPAAS_ADMIN_LOGIN_USERNAME: 'admin',
+  KLEPAAS_PUBLIC_URL: 'https://cicd.example.com',
 };
 const cheap = { N: 1 << 14, r: 8, p: 1 };
 

@@ -3,7 +3,7 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 
 /**
- * Every REST error is `{statusCode, error, message}` (interfaces.md). A client's mistake caught
+ * Every REST error is `{statusCode, error, message}` (docs/api.md). A client's mistake caught
  * below Nest (the body parser's 413 for a body over 1 MB, 415, 400) keeps its status and is logged
  * as one line; anything unexpected is a 500, logged with its cause and never shown.
  */

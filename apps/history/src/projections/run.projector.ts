@@ -253,7 +253,7 @@ export class RunProjector {
     );
   }
 
-  /** The project's newest run, in brief (interfaces.md: Project.lastRun). */
+  /** The project's newest run, in brief (docs/api.md: Project.lastRun). */
   private async followLastRun(manager: EntityManager, run: RunRow): Promise<void> {
     const createdAt = new Date(run.created_at).toISOString();
     const summary = {

@@ -80,7 +80,7 @@ export class ProvisioningSteps {
             pre: [],
             build: [],
             post: [],
-            // The tag is set on the project before each build (ncp-api.md 4.5).
+            // The tag is set on the project before each build (docs/ncp.md, api §4.5).
             dockerbuild: {
               use: true,
               dockerfile: 'Dockerfile',
@@ -136,7 +136,7 @@ export class ProvisioningSteps {
     );
   }
 
-  /** The cluster as configured: by number when KLEPAAS_NCP_NKS_CLUSTER_NO is set (ncp-api.md 5.2). */
+  /** The cluster as configured: by number when KLEPAAS_NCP_NKS_CLUSTER_NO is set (docs/ncp.md, api §5.2). */
   private cluster(): NksClusterRef {
     const { clusterId, clusterNo } = this.config.ncp.nks;
     if (clusterNo !== undefined) return { clusterNo };

@@ -1,4 +1,4 @@
-/** Name rules shared by the NCP services (ncp-api.md sections 3 to 6). */
+/** Name rules shared by the NCP services (docs/ncp.md, api §3 to §6). */
 export const NCP_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**

@@ -34,7 +34,7 @@ export function partyOf(path: string): Party | undefined {
   return PREFIXES.find(([prefix]) => withSlash.startsWith(prefix))?.[1];
 }
 
-/** SourceBuild's documented failedPhase values (ncp-api.md 4.4). */
+/** SourceBuild's documented failedPhase values (docs/ncp.md, api §4.4). */
 export const BUILD_FAILED_PHASES = [
   'prepare',
   'build',

@@ -13,7 +13,7 @@ export interface GitCgiCall {
 }
 
 /**
- * Smart HTTP through `git http-backend` run as a CGI program (stack.md): the request body is
+ * Smart HTTP through `git http-backend` run as a CGI program: the request body is
  * piped to its stdin, its CGI headers become the HTTP status and headers, and the rest of its
  * output streams back. Pushes may create branches and force-update them (receive.* defaults).
  */

@@ -38,6 +38,15 @@ export class GithubAppController {
     };
   }
 
+  /** Every installation of the App (the preflight counts them). */
+  @Get('app/installations')
+  installations(@Req() req: Request) {
+    this.auth.requireAppJwt(req);
+    return this.store
+      .listInstallations()
+      .map((i) => installationView(i, this.context.options.githubAppId, this.context.baseUrl));
+  }
+
   @Get('app/installations/:id')
   installation(@Req() req: Request, @Param('id') id: string) {
     this.auth.requireAppJwt(req);

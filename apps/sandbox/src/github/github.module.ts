@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AppManifests } from './app-manifests.store';
 import { GithubAppController } from './github-app.controller';
+import { GithubAppManifestController } from './github-app-manifest.controller';
 import { GithubAuth } from './github-auth.service';
 import { GithubCollaboratorsController } from './github-collaborators.controller';
 import { GithubCollaborators } from './github-collaborators.store';
@@ -15,12 +17,21 @@ import { InstallationTokens } from './installation-tokens';
 @Module({
   controllers: [
     GithubAppController,
+    GithubAppManifestController,
     GithubReposController,
     GithubDeploymentsController,
     GithubSetupController,
     GithubCollaboratorsController,
   ],
-  providers: [GithubStore, GithubDeployments, GithubAuth, GithubRepoAccess, InstallationTokens, GithubCollaborators],
+  providers: [
+    AppManifests,
+    GithubStore,
+    GithubDeployments,
+    GithubAuth,
+    GithubRepoAccess,
+    InstallationTokens,
+    GithubCollaborators,
+  ],
   exports: [GithubStore, GithubAuth],
 })
 export class GithubModule {}

@@ -1,7 +1,7 @@
 /**
  * An error as NCP's API gateway and DevTools services answer it:
  * `{"error":{"errorCode","message","details"}}` with the HTTP status from the common table
- * (ncp-api.md 0.1). The global exception filter writes it.
+ * (docs/ncp.md, api §0.1). The global exception filter writes it.
  */
 export class NcpError extends Error {
   constructor(
@@ -20,7 +20,7 @@ export class NcpError extends Error {
   }
 }
 
-/** The gateway's code and message for each HTTP status it uses (ncp-api.md 0.1). */
+/** The gateway's code and message for each HTTP status it uses (docs/ncp.md, api §0.1). */
 const GATEWAY_CODES: Record<number, [string, string]> = {
   400: ['100', 'Bad Request Exception'],
   401: ['200', 'Authentication Failed'],

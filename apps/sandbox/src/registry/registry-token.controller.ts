@@ -6,7 +6,7 @@ import { RegistryError } from './registry-error';
 import { REGISTRY_TOKEN_TTL_SECONDS, RegistryTokens } from './registry-tokens.service';
 
 /**
- * The registry's token realm. NCR's real challenge is undocumented (ncp-api.md section 7);
+ * The registry's token realm. NCR's real challenge is undocumented (docs/ncp.md, api §7);
  * this follows what K-Le-PaaS handled: basic auth with the NCP access key and secret key,
  * answered with `token` and `access_token`.
  */

@@ -57,7 +57,7 @@ export class RegistryController {
   private manifest(req: Request, res: Response, name: string, reference: string): void {
     const accept = req.headers.accept ?? '';
     // Docker Distribution 2.8 with schema 1 disabled answers 400 when the client does not
-    // accept a schema-2 or OCI type (stack.md); clients must always send them.
+    // accept a schema-2 or OCI type; clients must always send them.
     if (!ACCEPTED_MANIFEST_TYPES.some((type) => accept.includes(type)))
       throw new RegistryError(
         400,

@@ -44,10 +44,10 @@ export interface EnsureSteps<T> {
 
 /**
  * "Ensure" semantics (architecture.md, reliability rules): look up by name, create when missing,
- * and count "already exists" as success. NCP publishes no duplicate-name error code (ncp-api.md
+ * and count "already exists" as success. NCP publishes no duplicate-name error code (docs/ncp.md
  * section 10), so any 4xx on create is followed by a lookup: found means someone else created it.
  * Lookups after a create are retried briefly, as the Terraform provider does, because a new
- * resource may not be listed at once (ncp-api.md section 3). With `adoptExisting: false`, only
+ * resource may not be listed at once (docs/ncp.md, api §3). With `adoptExisting: false`, only
  * what appears after the caller's own create attempt counts as found.
  */
 export async function ensureByName<T>(steps: EnsureSteps<T>): Promise<T> {

@@ -20,7 +20,7 @@ export interface NcpApiErrorInit {
 
 /**
  * Every failure of an NCP call: HTTP status, NCP `errorCode` (a string in the docs, a number in
- * real SourceDeploy answers: ncp-api.md section 0), message, details and the call. It holds no
+ * real SourceDeploy answers: docs/ncp.md, api §0), message, details and the call. It holds no
  * header, body or key, so `toString` and `JSON.stringify` are safe to log.
  */
 export class NcpApiError extends Error {

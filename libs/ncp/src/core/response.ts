@@ -17,7 +17,7 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
-/** errorCode as sent: a string in the docs, a number in real answers (ncp-api.md section 0). */
+/** errorCode as sent: a string in the docs, a number in real answers (docs/ncp.md, api §0). */
 function readCode(value: unknown): string | number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '') return value;
@@ -36,7 +36,7 @@ function snippet(text: string): string {
 
 /**
  * Maps a failed answer to NcpApiError. Understands NCP's `{"error":{errorCode,message,details}}`
- * (ncp-api.md section 0), the Docker registry's `{"errors":[{code,message}]}`, and anything else
+ * (docs/ncp.md, api §0), the Docker registry's `{"errors":[{code,message}]}`, and anything else
  * (HTML from a proxy, plain text) as a short snippet. `redact` scrubs the secret, should a server
  * ever echo it.
  */
@@ -78,7 +78,7 @@ export function errorFromResponse(
 
 /**
  * The payload of a successful answer: `result` when the body is `{"result": …}` (every DevTools
- * API, ncp-api.md section 0), else the body itself (NCR management v2 answers unwrapped), and
+ * API, docs/ncp.md, api §0), else the body itself (NCR management v2 answers unwrapped), and
  * undefined for an empty body. A 2xx body carrying `error` is a failure, as the Go SDK treats it.
  */
 export function unwrapResult<T>(

@@ -1,7 +1,7 @@
 /**
  * When and how long to wait before trying an NCP call again. Pure functions, so the rules are
  * testable without a clock: 429 and 5xx and network failures are retried, any other 4xx never
- * (ncp-api.md 0.1: 429 = quota/throttle/rate limits, 503/504 = endpoint error/timeout).
+ * (docs/ncp.md, api §0.1: 429 = quota/throttle/rate limits, 503/504 = endpoint error/timeout).
  */
 export interface RetryOptions {
   /** Total attempts, the first included. */

@@ -26,7 +26,7 @@ export function urlPath(strings: TemplateStringsArray, ...values: Array<string |
 
 /**
  * `{endpoint}{path}?{query}`. The endpoint keeps its own path prefix (a sandbox or proxy base),
- * and the query is encoded once here, so the bytes signed are the bytes sent (ncp-api.md section 1).
+ * and the query is encoded once here, so the bytes signed are the bytes sent (docs/ncp.md, api §1).
  */
 export function buildUrl(endpoint: string, apiPath: string, query?: Query): URL {
   const base = endpoint.replace(/\/+$/, '');

@@ -6,7 +6,7 @@ export interface NcpCredentials {
   secretKey: string;
 }
 
-/** Header names of API Gateway signature v2 (ncp-api.md section 1). */
+/** Header names of API Gateway signature v2 (docs/ncp.md, api §1). */
 export const NCP_HEADERS = {
   timestamp: 'x-ncp-apigw-timestamp',
   accessKey: 'x-ncp-iam-access-key',
@@ -17,7 +17,7 @@ export const NCP_HEADERS = {
 /**
  * The string to sign: `{METHOD} {path?query}\n{timestamp}\n{accessKey}`. The request URI is the
  * full path after the host (so a base URL with a path prefix is signed whole) plus `?` and the
- * raw query exactly as sent, as the Go SDK signs `url.RequestURI()` (ncp-api.md section 1).
+ * raw query exactly as sent, as the Go SDK signs `url.RequestURI()` (docs/ncp.md, api §1).
  */
 export function stringToSign(method: string, requestUri: string, timestamp: string, accessKey: string): string {
   return `${method.toUpperCase()} ${requestUri}\n${timestamp}\n${accessKey}`;
@@ -49,7 +49,7 @@ export function createSigner(credentials: NcpCredentials, region?: string): NcpS
   if (!accessKey || !secretKey) throw new Error('NCP access key and secret key are both required');
   return {
     headers(method, url, timestampMs) {
-      // Epoch milliseconds; the header must carry the value that was signed (ncp-api.md section 1).
+      // Epoch milliseconds; the header must carry the value that was signed (docs/ncp.md, api §1).
       const timestamp = String(Math.trunc(timestampMs));
       const headers: Record<string, string> = {
         [NCP_HEADERS.timestamp]: timestamp,

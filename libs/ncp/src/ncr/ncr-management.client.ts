@@ -6,7 +6,7 @@ import type { NcrTagList, NcrTagQuery } from './ncr.models';
 /**
  * NCR management API v2, signed like the DevTools APIs. Its `endpoint` is the FULL base
  * (`https://ncr.apigw.ntruss.com/ncr/api/v2` by default), so `/ncr/api/v2` is part of the signed
- * path (ncp-api.md sections 1, 7).
+ * path (docs/ncp.md sections 1, 7).
  */
 export class NcrManagementClient extends NcpClientBase {
   constructor(options: NcpClientOptions) {

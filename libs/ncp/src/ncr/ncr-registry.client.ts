@@ -7,7 +7,7 @@ import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate';
 
 /**
  * Every manifest type a pushed image may have. A registry answers 400 to a manifest HEAD with
- * no Accept (stack.md), and one that only knows the v2 type would report an OCI image as missing.
+ * no Accept, and one that only knows the v2 type would report an OCI image as missing.
  */
 export const MANIFEST_ACCEPT_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -25,7 +25,7 @@ const EARLY_RENEW_MS = 5_000;
 export interface NcrRegistryClientOptions {
   /** `klepaas-test.kr.ncr.ntruss.com` (https assumed) or a URL such as `http://127.0.0.1:4000`. */
   registryUrl: string;
-  /** `docker login` to NCR takes the NCP access key and secret key (ncp-api.md section 7). */
+  /** `docker login` to NCR takes the NCP access key and secret key (docs/ncp.md, api §7). */
   accessKey: string;
   secretKey: string;
   /**
@@ -45,7 +45,7 @@ interface CachedAuth {
 /**
  * The Docker Registry HTTP API v2 side of NCR: does an image tag exist? Follows the 401 challenge
  * (Bearer: token from the realm with basic auth; Basic: the keys directly), as K-Le-PaaS did,
- * since NCR documents no challenge details (ncp-api.md sections 7, 10).
+ * since NCR documents no challenge details (docs/ncp.md sections 7, 10).
  */
 export class NcrRegistryClient {
   readonly registryUrl: URL;

@@ -1,4 +1,4 @@
-/** NCR management API v2 shapes (ncp-api.md section 7). */
+/** NCR management API v2 shapes (docs/ncp.md, api §7). */
 
 export interface NcrImagePlatform {
   architecture?: string;

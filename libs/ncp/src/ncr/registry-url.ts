@@ -1,6 +1,6 @@
 /**
  * NCR registry addresses: `klepaas-test.kr.ncr.ntruss.com` (https assumed) or a full URL such as
- * the sandbox's `http://127.0.0.1:4000` (interfaces.md `KLEPAAS_NCP_CONTAINER_REGISTRY_URL`).
+ * the sandbox's `http://127.0.0.1:4000` (docs/configuration.md `KLEPAAS_NCP_CONTAINER_REGISTRY_URL`).
  */
 export function normalizeRegistryUrl(registryUrl: string): URL {
   const trimmed = registryUrl.trim().replace(/\/+$/, '');

@@ -1,4 +1,4 @@
-/** SourceBuild history status values, exactly as documented (ncp-api.md 4.4). */
+/** SourceBuild history status values, exactly as documented (docs/ncp.md, api §4.4). */
 export const BUILD_STATUSES = ['prepare', 'upload', 'success', 'fail', 'canceled'] as const;
 export type BuildStatus = (typeof BUILD_STATUSES)[number];
 
@@ -10,7 +10,7 @@ export const BUILD_STATUS = {
   canceled: 'canceled',
 } as const satisfies Record<BuildStatus, BuildStatus>;
 
-/** Where a failed build stopped; null on success (ncp-api.md 4.4). */
+/** Where a failed build stopped; null on success (docs/ncp.md, api §4.4). */
 export const BUILD_FAILED_PHASES = [
   'prepare',
   'build',

@@ -1,6 +1,6 @@
 import type { BuildCommands } from './sourcebuild.models';
 
-/** Terraform provider rules for `cmd.dockerbuild` (ncp-api.md 4.2). */
+/** Terraform provider rules for `cmd.dockerbuild` (docs/ncp.md, api §4.2). */
 export const DOCKER_IMAGE_TAG_PATTERN = /^[\w#][\w#.-]{0,79}$/;
 export const DOCKER_IMAGE_NAME_PATTERN = /^[a-z0-9]+(([._]|__|[-]*)[a-z0-9]+)*$/;
 
@@ -12,7 +12,7 @@ export function isValidDockerImageTag(tag: string): boolean {
  * The project's `cmd` with `dockerbuild.tag` replaced, everything else kept. The whole `cmd` is
  * sent back because PATCH's merge depth is undocumented: sending only `{dockerbuild:{tag}}` could
  * wipe the registry, image and commands, and `pre/build/post` are required once `cmd` is present
- * (ncp-api.md 4.2, 4.5).
+ * (docs/ncp.md, api §4.2, 4.5).
  */
 export function withDockerImageTag(cmd: Partial<BuildCommands> | undefined, tag: string): BuildCommands {
   if (!isValidDockerImageTag(tag))

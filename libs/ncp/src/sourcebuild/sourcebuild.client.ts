@@ -25,7 +25,7 @@ export interface ListBuildProjectsQuery {
   projectName?: string;
 }
 
-/** SourceBuild projects, builds and build environments (ncp-api.md section 4). */
+/** SourceBuild projects, builds and build environments (docs/ncp.md, api §4). */
 export class SourceBuildClient extends NcpClientBase {
   constructor(options: NcpClientOptions) {
     super('SourceBuild', options, NCP_DEFAULT_ENDPOINTS.sourceBuild, DEVTOOLS_API_PREFIX);
@@ -77,7 +77,7 @@ export class SourceBuildClient extends NcpClientBase {
 
   /**
    * Sets the image tag the next build pushes: `cmd.dockerbuild.tag`, PATCHed onto the project,
-   * because the start-build call documents no body for overrides (ncp-api.md 4.5, 10).
+   * because the start-build call documents no body for overrides (docs/ncp.md, api §4.5, 10).
    */
   async setDockerImageTag(projectId: number, tag: string): Promise<void> {
     if (!isValidDockerImageTag(tag))
@@ -88,7 +88,7 @@ export class SourceBuildClient extends NcpClientBase {
 
   /**
    * `POST /project/{id}/build` with no body. Only `buildId` is read: the docs answer
-   * `{projectId, buildId}`, the SDK models `{id, buildId}` (ncp-api.md 4.1). Not retried after a
+   * `{projectId, buildId}`, the SDK models `{id, buildId}` (docs/ncp.md, api §4.1). Not retried after a
    * 5xx or a lost answer, which could start a second build.
    */
   async startBuild(projectId: number): Promise<StartBuildResult> {
@@ -98,7 +98,7 @@ export class SourceBuildClient extends NcpClientBase {
     return { buildId: String(buildId), projectId };
   }
 
-  /** Sets the image tag, then starts the build: one run of the project per image (ncp-api.md 4.5). */
+  /** Sets the image tag, then starts the build: one run of the project per image (docs/ncp.md, api §4.5). */
   async startBuildWithImageTag(projectId: number, tag: string): Promise<StartBuildResult> {
     await this.setDockerImageTag(projectId, tag);
     return this.startBuild(projectId);
@@ -111,7 +111,7 @@ export class SourceBuildClient extends NcpClientBase {
 
   /**
    * `GET /project/{id}/history`: the only way to read a build's status, there being no
-   * build-detail endpoint (ncp-api.md seed vs reality 7).
+   * build-detail endpoint (docs/ncp.md seed vs reality 7).
    */
   async listBuildHistory(projectId: number): Promise<BuildHistoryItem[]> {
     const result = await this.api.get<BuildHistoryList>(urlPath`/project/${projectId}/history`);

@@ -1,4 +1,4 @@
-/** SourceBuild shapes (ncp-api.md section 4, from the Go SDK models and the Terraform provider). */
+/** SourceBuild shapes (docs/ncp.md, api §4, from the Go SDK models and the Terraform provider). */
 import type { BuildFailedPhase, BuildStatus } from './build-status';
 
 export interface IdRef {
@@ -36,7 +36,7 @@ export interface BuildPlatformConfig {
 
 /**
  * `cmd.dockerbuild`: builds the app image from a Dockerfile and pushes it to NCR. `registry` is the
- * registry NAME, not its host (ncp-api.md 4.2). The tag is patched before each build (4.5).
+ * registry NAME, not its host (docs/ncp.md, api §4.2). The tag is patched before each build (4.5).
  */
 export interface DockerBuildConfig {
   use: boolean;
@@ -48,7 +48,7 @@ export interface DockerBuildConfig {
 }
 
 export interface BuildCommands {
-  /** pre, build and post are all required once `cmd` is sent (ncp-api.md 4.2). */
+  /** pre, build and post are all required once `cmd` is sent (docs/ncp.md, api §4.2). */
   pre: string[];
   build: string[];
   post: string[];
@@ -59,7 +59,7 @@ export interface CreateBuildProjectRequest {
   /** Letters, digits, `-`, `_`; 1-80 chars. */
   name: string;
   description?: string;
-  /** Only `SourceCommit` is accepted (ncp-api.md 4.2). */
+  /** Only `SourceCommit` is accepted (docs/ncp.md, api §4.2). */
   source: { type: 'SourceCommit'; config: { repository: string; branch: string } };
   env: {
     compute: IdRef;

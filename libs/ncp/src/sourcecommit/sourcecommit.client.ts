@@ -15,7 +15,7 @@ export interface SourceCommitClientOptions extends NcpClientOptions {
   readBack?: ReadBackOptions;
 }
 
-/** SourceCommit repositories (ncp-api.md section 3). */
+/** SourceCommit repositories (docs/ncp.md, api §3). */
 export class SourceCommitClient extends NcpClientBase {
   private readonly readBack?: ReadBackOptions;
 
@@ -42,14 +42,14 @@ export class SourceCommitClient extends NcpClientBase {
 
   /**
    * Finds a repository by exact name through the list, because the status of "not found" on
-   * `GET /repository/{name}` is undocumented (ncp-api.md section 10) and a guess could turn an
+   * `GET /repository/{name}` is undocumented (docs/ncp.md, api §10) and a guess could turn an
    * auth failure into "missing".
    */
   async findRepository(name: string): Promise<SourceCommitRepositorySummary | undefined> {
     return (await this.listRepositories()).find((r) => r.name === name);
   }
 
-  /** `POST /repository`. The answer is `true`, never an id (ncp-api.md section 3, seed vs reality 1). */
+  /** `POST /repository`. The answer is `true`, never an id (docs/ncp.md, api §3, seed vs reality 1). */
   async createRepository(request: CreateSourceCommitRepositoryRequest): Promise<void> {
     await this.api.post<boolean>('/repository', request);
   }

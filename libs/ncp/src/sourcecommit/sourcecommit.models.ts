@@ -1,4 +1,4 @@
-/** SourceCommit shapes (ncp-api.md section 3, from the Go SDK models). */
+/** SourceCommit shapes (docs/ncp.md, api §3, from the Go SDK models). */
 
 export interface SourceCommitRepositorySummary {
   id: number;
@@ -22,7 +22,7 @@ export interface SourceCommitRepositoryDetail {
   linked?: { FileSafer?: boolean };
 }
 
-/** Name: letters, digits, `_`, `-`, 1-100 chars (ncp-api.md section 3). */
+/** Name: letters, digits, `_`, `-`, 1-100 chars (docs/ncp.md, api §3). */
 export interface CreateSourceCommitRepositoryRequest {
   name: string;
   description?: string;

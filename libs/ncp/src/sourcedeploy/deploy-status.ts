@@ -1,4 +1,4 @@
-/** SourceDeploy history status values (ncp-api.md 5.4, from an older docs page: medium confidence). */
+/** SourceDeploy history status values (docs/ncp.md, api §5.4, from an older docs page: medium confidence). */
 export const DEPLOY_STATUSES = [
   'success',
   'fail',
@@ -49,7 +49,7 @@ export function isFailedDeployStatus(status: string | null | undefined): boolean
   return typeof status === 'string' && FAILED.has(status);
 }
 
-/** History ids come as numbers and as strings (ncp-api.md 5.1): compare them as text. */
+/** History ids come as numbers and as strings (docs/ncp.md, api §5.1): compare them as text. */
 export function sameDeployHistoryId(a: number | string, b: number | string): boolean {
   return String(a) === String(b);
 }

@@ -2,7 +2,7 @@ import type { CreateScenarioRequest, CreateStageRequest, DeployStrategy } from '
 
 /**
  * Which NKS cluster a stage targets: by UUID (Go SDK, Terraform: the default) or by number (the
- * API docs' `clusterNo`). Which one the live API takes is unconfirmed (ncp-api.md 5.2, 10).
+ * API docs' `clusterNo`). Which one the live API takes is unconfirmed (docs/ncp.md, api §5.2, 10).
  */
 export type NksClusterRef = { clusterUuid: string; clusterNo?: never } | { clusterNo: number; clusterUuid?: never };
 
@@ -27,12 +27,12 @@ export interface KubernetesScenarioSpec {
   branch: string;
   /** Manifest file paths in that repository, e.g. `['k8s/deployment.yaml']`. */
   paths: string[];
-  /** Default `rolling`; which strategies NKS stages accept is unconfirmed (ncp-api.md 10). */
+  /** Default `rolling`; which strategies NKS stages accept is unconfirmed (docs/ncp.md 10). */
   strategy?: DeployStrategy;
   rollback?: boolean;
 }
 
-/** The scenario body shape known to be accepted (ncp-api.md 5.3, seed vs reality 11). */
+/** The scenario body shape known to be accepted (docs/ncp.md, api §5.3, seed vs reality 11). */
 export function kubernetesScenario(spec: KubernetesScenarioSpec): CreateScenarioRequest {
   if (spec.paths.length === 0) throw new Error('a Kubernetes scenario needs at least one manifest path');
   return {

@@ -15,7 +15,7 @@ import type {
   UpdateScenarioRequest,
 } from './sourcedeploy.models';
 
-/** SourceDeploy projects, stages, scenarios and deployments (ncp-api.md section 5). */
+/** SourceDeploy projects, stages, scenarios and deployments (docs/ncp.md, api §5). */
 export class SourceDeployClient extends NcpClientBase {
   constructor(options: NcpClientOptions) {
     super('SourceDeploy', options, NCP_DEFAULT_ENDPOINTS.sourceDeploy, DEVTOOLS_API_PREFIX);
@@ -180,9 +180,17 @@ export class SourceDeployClient extends NcpClientBase {
     await this.api.post(urlPath`/project/${projectId}/history/${historyId}/cancel`);
   }
 
-  /** `GET /kubernetes/cluster`: `id` is the number a `clusterNo` stage wants. */
-  async listClusters(): Promise<NamedRef[]> {
-    return (await this.api.get<{ clusterList?: NamedRef[] }>('/kubernetes/cluster'))?.clusterList ?? [];
+  /**
+   * `GET /kubernetes/cluster`: `id` is the number a `clusterNo` stage wants. NCP documents
+   * `{id, name}`; a UUID is passed on when the answer carries one (`uuid` or `clusterUuid`).
+   */
+  async listClusters(): Promise<Array<NamedRef & { uuid?: string }>> {
+    type Listed = NamedRef & { uuid?: unknown; clusterUuid?: unknown };
+    const listed = (await this.api.get<{ clusterList?: Listed[] }>('/kubernetes/cluster'))?.clusterList ?? [];
+    return listed.map(({ id, name, uuid, clusterUuid }) => {
+      const found = typeof uuid === 'string' ? uuid : typeof clusterUuid === 'string' ? clusterUuid : undefined;
+      return { id, name, ...(found ? { uuid: found } : {}) };
+    });
   }
 
   // --- helpers

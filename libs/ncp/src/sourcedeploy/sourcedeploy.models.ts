@@ -1,4 +1,4 @@
-/** SourceDeploy shapes (ncp-api.md section 5, Go SDK models, Terraform provider, API docs). */
+/** SourceDeploy shapes (docs/ncp.md, api §5, Go SDK models, Terraform provider, API docs). */
 import type { DeployStatus } from './deploy-status';
 
 export interface NamedRef {
@@ -9,7 +9,7 @@ export interface NamedRef {
 export type StageType = 'Server' | 'AutoScalingGroup' | 'KubernetesService' | 'ObjectStorage';
 
 /**
- * Stage target. For NKS the sources conflict (ncp-api.md 5.2, 10): the Go SDK and Terraform send
+ * Stage target. For NKS the sources conflict (docs/ncp.md, api §5.2, 10): the Go SDK and Terraform send
  * `clusterUuid` (string), the API docs `clusterNo` (number, an id from `GET /kubernetes/cluster`).
  * The caller chooses; send exactly one of them.
  */
@@ -53,7 +53,7 @@ export interface ManifestSource {
 export interface ScenarioConfig {
   strategy: DeployStrategy;
   manifest?: ManifestSource;
-  /** Terraform always sends it, false by default (ncp-api.md 5.3). */
+  /** Terraform always sends it, false by default (docs/ncp.md, api §5.3). */
   rollback?: boolean;
   /** Canary, Server/ASG/ObjectStorage-stage settings: passed through untyped. */
   canaryConfig?: Record<string, unknown>;
@@ -64,7 +64,7 @@ export interface ScenarioConfig {
   sequence?: boolean;
 }
 
-/** No top-level `type` or `env`: other shapes earned K-Le-PaaS `330900 unknown` (ncp-api.md 9, row 11). */
+/** No top-level `type` or `env`: other shapes earned K-Le-PaaS `330900 unknown` (docs/ncp.md 9, row 11). */
 export interface CreateScenarioRequest {
   name: string;
   description?: string;

@@ -16,7 +16,7 @@ export interface BuildThenDeploySpec {
 /**
  * The pipeline the provisioner creates (architecture.md decision 3): a build task, a deploy task
  * linked after it, and `trigger: {}`. No repository trigger, because the runner drives builds
- * itself and a trigger on the mirrored branch would run everything twice (ncp-api.md 6.2).
+ * itself and a trigger on the mirrored branch would run everything twice (docs/ncp.md, api §6.2).
  */
 export function buildThenDeployPipeline(spec: BuildThenDeploySpec): CreatePipelineRequest {
   const build = spec.buildTaskName ?? 'build';

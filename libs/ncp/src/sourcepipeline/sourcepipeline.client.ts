@@ -11,7 +11,7 @@ import type {
   UpdatePipelineRequest,
 } from './sourcepipeline.models';
 
-/** SourcePipeline projects and runs (ncp-api.md section 6). */
+/** SourcePipeline projects and runs (docs/ncp.md, api §6). */
 export class SourcePipelineClient extends NcpClientBase {
   constructor(options: NcpClientOptions) {
     super('SourcePipeline', options, NCP_DEFAULT_ENDPOINTS.sourcePipeline, DEVTOOLS_API_PREFIX);
@@ -26,7 +26,7 @@ export class SourcePipelineClient extends NcpClientBase {
     return (await this.listPipelines()).find((p) => p.name === name);
   }
 
-  /** `POST /project` → `{projectId}` (not `id`: ncp-api.md 9, row 4). `trigger` defaults to `{}`. */
+  /** `POST /project` → `{projectId}` (not `id`: docs/ncp.md 9, row 4). `trigger` defaults to `{}`. */
   async createPipeline(request: CreatePipelineRequest): Promise<number> {
     const result = await this.api.post<{ projectId?: number }>('/project', {
       ...request,
@@ -83,7 +83,7 @@ export class SourcePipelineClient extends NcpClientBase {
 
   /**
    * `GET /project/{id}/history/{historyId}`. The docs show `history` as an object, the Go SDK as
-   * an array (ncp-api.md 6.1): both are accepted, an array by picking the matching id.
+   * an array (docs/ncp.md, api §6.1): both are accepted, an array by picking the matching id.
    */
   async getPipelineHistory(pipelineId: number, historyId: number): Promise<PipelineHistoryDetail> {
     const apiPath = urlPath`/project/${pipelineId}/history/${historyId}`;

@@ -1,4 +1,4 @@
-/** SourcePipeline shapes (ncp-api.md section 6, Go SDK models, Terraform provider, API docs). */
+/** SourcePipeline shapes (docs/ncp.md, api §6, Go SDK models, Terraform provider, API docs). */
 
 export type PipelineTaskType = 'SourceBuild' | 'SourceDeploy';
 
@@ -31,7 +31,7 @@ export interface CreatePipelineRequest {
   name: string;
   description?: string;
   tasks: PipelineTask[];
-  /** `{}` when none, as Terraform sends (ncp-api.md 9, row 15). */
+  /** `{}` when none, as Terraform sends (docs/ncp.md 9, row 15). */
   trigger?: PipelineTrigger;
 }
 
@@ -61,7 +61,7 @@ export interface PipelineDetail {
   trigger?: PipelineTrigger;
 }
 
-/** Pipeline and task statuses are not enumerated in any source (ncp-api.md 6.3): plain strings. */
+/** Pipeline and task statuses are not enumerated in any source (docs/ncp.md, api §6.3): plain strings. */
 export type PipelineStatus = string;
 
 export interface PipelineHistorySummary {

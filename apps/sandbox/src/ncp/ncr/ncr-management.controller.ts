@@ -6,7 +6,7 @@ import { notFound } from '../ncp-error';
 import { positiveIntQuery } from '../ncp-validation';
 
 /**
- * NCR management API v2 (ncp-api.md section 7), under /ncp/ncr/api/v2: signed like every NCP
+ * NCR management API v2 (docs/ncp.md, api §7), under /ncp/ncr/api/v2: signed like every NCP
  * API, answered unwrapped in NCR's paged shape. `imageName` arrives URI-encoded
  * (`hello%2Fworld`) and Express decodes the parameter.
  */

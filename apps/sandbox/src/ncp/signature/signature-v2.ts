@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The gateway's tolerance for clock difference (ncp-api.md section 1). */
+/** The gateway's tolerance for clock difference (docs/ncp.md, api §1). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export interface SignedRequest {

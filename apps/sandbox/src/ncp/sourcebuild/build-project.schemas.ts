@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidBranchName, NCP_NAME } from '../../common/names';
 
-/** SourceBuild CreateProject (ncp-api.md 4.2), value rules from the Terraform provider. */
+/** SourceBuild CreateProject (docs/ncp.md, api §4.2), value rules from the Terraform provider. */
 export const IMAGE_NAME = /^[a-z0-9]+(([._]|__|[-]*)[a-z0-9]+)*$/;
 export const IMAGE_TAG = /^[\w#][\w#.-]*$/;
 
@@ -45,7 +45,7 @@ const projectFields = {
       )
       .optional(),
   }),
-  // When cmd is present its three arrays are required (ncp-api.md 4.2).
+  // When cmd is present its three arrays are required (docs/ncp.md, api §4.2).
   cmd: z
     .object({
       pre: z.array(z.string()),
@@ -81,5 +81,5 @@ export type BuildProjectSpec = z.infer<typeof createBuildProjectBody>;
 /** ChangeProject: CreateProject minus name, every part optional; merged into the project, then checked whole. */
 export const changeBuildProjectBody = z.object({}).passthrough();
 
-/** Start-build has no documented body; none is read (ncp-api.md 4.5). */
+/** Start-build has no documented body; none is read (docs/ncp.md, api §4.5). */
 export const cancelBuildBody = z.object({ buildId: z.string().min(1) });

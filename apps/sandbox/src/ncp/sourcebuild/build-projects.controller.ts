@@ -7,7 +7,7 @@ import { BuildProject, BuildProjects } from './build-projects.store';
 import { BuildsService } from './builds.service';
 import { COMPUTE, DOCKER_ENGINES, OS, RUNTIMES } from './env-catalog';
 
-/** SourceBuild API v1 projects and builds (ncp-api.md 4.1 to 4.4), under /ncp/sourcebuild. */
+/** SourceBuild API v1 projects and builds (docs/ncp.md, api §4.1 to 4.4), under /ncp/sourcebuild. */
 @Controller('ncp/sourcebuild/api/v1/project')
 @NcpApi()
 export class BuildProjectsController {
@@ -99,7 +99,7 @@ export class BuildProjectsController {
     return true;
   }
 
-  /** Start a build of the branch head. No body is documented, so none is read (ncp-api.md 4.5). */
+  /** Start a build of the branch head. No body is documented, so none is read (docs/ncp.md, api §4.5). */
   @Post(':projectId/build')
   build(@Param('projectId') raw: string) {
     const project = this.mustFind(raw);

@@ -9,7 +9,7 @@ import { badRequest } from '../ncp-error';
 import type { BuildProject } from './build-projects.store';
 import { BuildOutcome, BuildWork } from './build-work';
 
-/** SourceBuild's status values (ncp-api.md 4.4). */
+/** SourceBuild's status values (docs/ncp.md, api §4.4). */
 export type BuildStatus = 'prepare' | 'upload' | 'success' | 'fail' | 'canceled';
 
 export interface Build {

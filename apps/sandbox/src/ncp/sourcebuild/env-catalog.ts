@@ -1,5 +1,5 @@
 /**
- * SourceBuild's build environments as the `/env` endpoints list them (ncp-api.md 4.1). The
+ * SourceBuild's build environments as the `/env` endpoints list them (docs/ncp.md, api §4.1). The
  * ids are the sandbox's own; project bodies must name ones from here.
  */
 export const COMPUTE = [

@@ -51,7 +51,7 @@ export class SourceCommitRepositories {
   }
 
   async create(input: z.infer<typeof createRepositoryBody>): Promise<ScRepository> {
-    // The duplicate-name code is not documented anywhere (ncp-api.md section 9, row 2); this
+    // The duplicate-name code is not documented anywhere (docs/ncp.md, api §9, row 2); this
     // is the seed's 310405 on HTTP 400, so a client that looks the name up after a 400 works.
     if (this.find(input.name))
       throw new NcpError(400, '310405', 'Bad Request Exception', `repository "${input.name}" already exists`);

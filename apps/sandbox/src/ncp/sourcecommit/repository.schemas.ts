@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NCP_NAME } from '../../common/names';
 
-/** SourceCommit repository bodies (ncp-api.md section 3). */
+/** SourceCommit repository bodies (docs/ncp.md, api §3). */
 const description = z
   .string()
   .refine((d) => Buffer.byteLength(d, 'utf8') <= 500, 'must be at most 500 bytes')

@@ -5,7 +5,7 @@ import { idParam, parseBody } from '../ncp-validation';
 import { ScRepository, SourceCommitRepositories } from './repositories.store';
 import { changeRepositoryBody, createRepositoryBody } from './repository.schemas';
 
-/** SourceCommit API v1 (ncp-api.md section 3), under /ncp/sourcecommit. */
+/** SourceCommit API v1 (docs/ncp.md, api §3), under /ncp/sourcecommit. */
 @Controller('ncp/sourcecommit/api/v1')
 @NcpApi()
 export class SourceCommitController {

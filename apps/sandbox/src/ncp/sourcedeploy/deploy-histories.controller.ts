@@ -6,7 +6,7 @@ import { idParam, page, positiveIntQuery } from '../ncp-validation';
 import { DeployLookup } from './deploy-lookup';
 import { DeployHistory, DeploysService } from './deploys.service';
 
-/** SourceDeploy deploys and their histories (ncp-api.md 5.1, 5.4), under /ncp/sourcedeploy. */
+/** SourceDeploy deploys and their histories (docs/ncp.md, api §5.1, 5.4), under /ncp/sourcedeploy. */
 @Controller('ncp/sourcedeploy/api/v1/project/:projectId')
 @NcpApi()
 export class DeployHistoriesController {

@@ -5,7 +5,7 @@ import { page, positiveIntQuery } from '../ncp-validation';
 import { DeployLookup } from './deploy-lookup';
 import { DeployProjects, Stage } from './deploy-projects.store';
 
-/** SourceDeploy API v1 projects, stages and scenarios (ncp-api.md 5.1 to 5.3), under /ncp/sourcedeploy. */
+/** SourceDeploy API v1 projects, stages and scenarios (docs/ncp.md, api §5.1 to 5.3), under /ncp/sourcedeploy. */
 @Controller('ncp/sourcedeploy/api/v1/project')
 @NcpApi()
 export class DeployProjectsController {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidBranchName, NCP_NAME } from '../../common/names';
 
-/** SourceDeploy bodies (ncp-api.md 5.1 to 5.3). Names: 1-100 letters, digits, "-", "_" (the API docs). */
+/** SourceDeploy bodies (docs/ncp.md, api §5.1 to 5.3). Names: 1-100 letters, digits, "-", "_" (the API docs). */
 const name = z
   .string()
   .min(1, 'must not be empty')

@@ -9,7 +9,7 @@ import { badRequest } from '../ncp-error';
 import { DeployManifests, ManifestOutcome } from './deploy-manifests';
 import type { DeployProject, Scenario, Stage } from './deploy-projects.store';
 
-/** The deploy status values the sandbox uses, from NCP's list (ncp-api.md 5.4). */
+/** The deploy status values the sandbox uses, from NCP's list (docs/ncp.md, api §5.4). */
 export type DeployStatus = 'pending' | 'inprogress' | 'success' | 'fail' | 'canceled' | 'reject';
 
 export interface DeployHistory {

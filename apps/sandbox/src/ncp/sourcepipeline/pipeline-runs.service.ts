@@ -8,7 +8,7 @@ import { PipelineTaskRunner, StartedTask, TaskOutcome } from './pipeline-task-ru
 import { Pipeline, PipelineTask, Pipelines } from './pipelines.store';
 
 /**
- * NCP documents no pipeline or task status values (ncp-api.md 6.3). The sandbox's choice,
+ * NCP documents no pipeline or task status values (docs/ncp.md, api §6.3). The sandbox's choice,
  * spelled like SourceBuild's: a pipeline is `running`, then `success`, `fail` or `canceled`;
  * a task is `waiting`, `running`, then `success`, `fail`, `canceled`, or `skipped` when a task
  * it follows did not succeed.

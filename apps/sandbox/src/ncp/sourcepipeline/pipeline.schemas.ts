@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidBranchName, NCP_NAME } from '../../common/names';
 
-/** SourcePipeline bodies (ncp-api.md 6.2): pipeline names 1-30, task names 1-50 characters. */
+/** SourcePipeline bodies (docs/ncp.md, api §6.2): pipeline names 1-30, task names 1-50 characters. */
 const branch = z.string().refine(isValidBranchName, 'is not a valid git branch name');
 
 const task = z.object({

@@ -7,7 +7,7 @@ import { DeployProjects } from '../sourcedeploy/deploy-projects.store';
 import { PipelineRunsService, TaskRun } from './pipeline-runs.service';
 import { Pipeline, PipelineTask, Pipelines } from './pipelines.store';
 
-/** SourcePipeline API v1 (ncp-api.md section 6), under /ncp/sourcepipeline. */
+/** SourcePipeline API v1 (docs/ncp.md, api §6), under /ncp/sourcepipeline. */
 @Controller('ncp/sourcepipeline/api/v1/project')
 @NcpApi()
 export class PipelinesController {
