@@ -161,8 +161,9 @@ export class KubeApiController {
     res.type('text/plain').send(text);
   }
 
+  /** `default` exists on every cluster (the preflight's dry runs use it); others once created. */
   private requireNamespace(ns: string): void {
-    if (!this.state.namespaces.has(ns)) throw kubeNotFound('namespaces', ns);
+    if (ns !== 'default' && !this.state.namespaces.has(ns)) throw kubeNotFound('namespaces', ns);
   }
 
   private deployments(ns: string) {
