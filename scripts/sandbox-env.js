@@ -27,6 +27,31 @@ const SANDBOX_ADMIN_LOGIN = {
 };
 const SANDBOX_ADMIN_PASSWORD = 'sandbox-admin-password';
 
+/** The sandbox's service-account token (apps/sandbox SANDBOX_DEFAULTS.kubeToken). */
+const SANDBOX_KUBE_TOKEN = 'sandbox-kube-token';
+
+/**
+ * A kubeconfig for the sandbox's Kubernetes API emulation (`<sandbox>/kube`, docs/sandbox.md):
+ * one cluster, one service-account token, as an operator's kubeconfig for NKS would hold.
+ */
+function sandboxKubeconfig(sandboxUrl, token = SANDBOX_KUBE_TOKEN) {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '  - name: sandbox',
+    `    cluster: { server: "${sandboxUrl.replace(/\/+$/, '')}/kube" }`,
+    'users:',
+    '  - name: klepaas',
+    `    user: { token: "${token}" }`,
+    'contexts:',
+    '  - name: sandbox',
+    '    context: { cluster: sandbox, user: klepaas }',
+    'current-context: sandbox',
+    '',
+  ].join('\n');
+}
+
 /**
  * The environment the apps get: in sandbox mode the development secrets fill what the user did
  * not set. `supplied` names the secrets the user set, which are never printed.
@@ -40,6 +65,11 @@ function environment(processEnv) {
   if (sandbox) {
     for (const [name, value] of Object.entries(SANDBOX_DEFAULTS)) env[name] = env[name] ?? value;
     if (!env.KLEPAAS_ADMIN_LOGIN_USERNAME) Object.assign(env, SANDBOX_ADMIN_LOGIN);
+    if (!env.KLEPAAS_KUBECONFIG) {
+      // The services reach the sandbox's Kubernetes API as they would reach NKS's.
+      const sandboxUrl = env.KLEPAAS_SANDBOX_URL || `http://127.0.0.1:${env.KLEPAAS_SANDBOX_PORT || 4000}`;
+      env.KLEPAAS_KUBECONFIG = sandboxKubeconfig(sandboxUrl, env.KLEPAAS_SANDBOX_KUBE_TOKEN || SANDBOX_KUBE_TOKEN);
+    }
     if (!env.KLEPAAS_GITHUB_APP_PRIVATE_KEY) {
       // A fresh App key per start: the sandbox verifies the App's JWTs with its public half.
       env.KLEPAAS_GITHUB_APP_PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
@@ -83,4 +113,12 @@ ${line}\x1b[0m`;
   return `${line}\n Production mode: real NCP and GitHub endpoints.\n${line}`;
 }
 
-module.exports = { SANDBOX_DEFAULTS, SANDBOX_DEVELOPER, SANDBOX_ADMIN_PASSWORD, environment, bannerText };
+module.exports = {
+  SANDBOX_DEFAULTS,
+  SANDBOX_DEVELOPER,
+  SANDBOX_ADMIN_PASSWORD,
+  SANDBOX_KUBE_TOKEN,
+  sandboxKubeconfig,
+  environment,
+  bannerText,
+};

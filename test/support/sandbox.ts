@@ -97,3 +97,17 @@ export function sandboxGet(sandbox: RunningSandbox, path: string): Promise<any> 
 export function sandboxPost(sandbox: RunningSandbox, path: string, body: unknown): Promise<any> {
   return call(sandbox, 'POST', path, body);
 }
+
+const { sandboxKubeconfig } = require('../../scripts/sandbox-env') as {
+  sandboxKubeconfig: (sandboxUrl: string, token?: string) => string;
+};
+
+/** KLEPAAS_KUBECONFIG for this sandbox's Kubernetes API emulation, as `npm start` gives it. */
+export function sandboxKubeEnv(sandbox: RunningSandbox): Record<string, string> {
+  return { KLEPAAS_KUBECONFIG: sandboxKubeconfig(sandbox.url, sandbox.options.kubeToken) };
+}
+
+/** Makes a namespace's Deployments never become ready (ready: true undoes it). */
+export async function setNeverReady(sandbox: RunningSandbox, namespace: string, never: boolean): Promise<void> {
+  await call(sandbox, never ? 'PUT' : 'DELETE', `/_sandbox/kube/never-ready/${namespace}`);
+}

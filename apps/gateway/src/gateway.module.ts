@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AuthModule } from '@klepaas/auth';
 import { ConfigModule, KlepaasConfig } from '@klepaas/config';
 import { GithubModule } from '@klepaas/github';
+import { KubeModule } from '@klepaas/kube';
 import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
@@ -32,6 +33,8 @@ import { ProjectSlackDestinations } from './projects/project-slack-destinations'
 import { ProjectWebhookSecrets } from './webhooks/project-webhook-secrets';
 import { WebhookIntake } from './webhooks/webhook-intake.service';
 import { CompatModule } from './compat/compat.module';
+import { ProjectClusterController } from './cluster/project-cluster.controller';
+import { ProjectCluster } from './cluster/project-cluster.service';
 import { GithubAppSetupController } from './github-app-setup/github-app-setup.controller';
 import { ManifestCodeIntake } from './github-app-setup/manifest-code-intake';
 import { ParkedMetrics } from './admin/parked-metrics';
@@ -54,6 +57,7 @@ export class GatewayModule {
         }),
         AuthModule.forRoot({ secret: config.jwtSecret!, issuer: config.jwtIssuer, audience: config.jwtAudience }),
         GithubModule.forRoot(config),
+        KubeModule.forRoot(config),
         CompatModule,
       ],
       controllers: [
@@ -61,6 +65,7 @@ export class GatewayModule {
         ParkedController,
         TakeoversController,
         ProjectsController,
+        ProjectClusterController,
         WebhookSecretController,
         RunsController,
         StatsController,
@@ -80,6 +85,7 @@ export class GatewayModule {
         ProjectWebhookSecrets,
         ProjectSlackDestinations,
         ProjectViews,
+        ProjectCluster,
         RegisterProjectService,
         ProjectCommandsService,
         RunViews,

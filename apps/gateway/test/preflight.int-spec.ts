@@ -3,7 +3,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { createIsolatedInfra, IsolatedInfra } from '@klepaas/testing';
 import { preflight } from '../src/preflight/run-preflight';
-import { RunningSandbox, sandboxEnv, sandboxPost, startTestSandbox } from '../../../test/support/sandbox';
+import {
+  RunningSandbox,
+  sandboxEnv,
+  sandboxKubeEnv,
+  sandboxPost,
+  startTestSandbox,
+} from '../../../test/support/sandbox';
 
 const ROOT = join(__dirname, '../../..');
 
@@ -113,6 +119,19 @@ describe('preflight', () => {
     const text = JSON.stringify(results);
     expect(text).not.toContain('not-the-secret-key');
     expect(text).not.toContain('PRIVATE KEY');
+  });
+
+  it('checks the kubeconfig with dry runs when one is configured, and names a refused token', async () => {
+    const kube = sandboxKubeEnv(sandbox);
+    const green = await preflight({ ...env, ...kube });
+    expect(green.find((r) => r.name === 'kubeconfig')).toMatchObject({ status: 'ok' });
+    const wrong = { KLEPAAS_KUBECONFIG: kube.KLEPAAS_KUBECONFIG.replace('sandbox-kube-token', 'not-the-kube-token') };
+    const results = await preflight({ ...env, ...wrong });
+    expect(results.filter((r) => r.status === 'fail')).toEqual([
+      expect.objectContaining({ name: 'kubeconfig', detail: expect.stringMatching(/refused the token/) }),
+    ]);
+    expect(results.find((r) => r.name === 'kubeconfig')!.fix).toMatch(/KLEPAAS_KUBECONFIG/);
+    expect(JSON.stringify(results)).not.toContain('not-the-kube-token');
   });
 
   it('says what is missing when the configuration itself is incomplete', async () => {

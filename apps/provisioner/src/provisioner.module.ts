@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ConfigModule, KlepaasConfig } from '@klepaas/config';
 import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
+import { KubeModule } from '@klepaas/kube';
 import { NcpModule } from '@klepaas/ncp';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
@@ -14,6 +15,7 @@ import { ProjectsRepository } from './projects/projects.repository';
 import { BuildEnvironmentResolver } from './provisioning/build-environment';
 import { ProjectLock } from './provisioning/project-lock';
 import { ProvisionProject } from './provisioning/provision-project';
+import { ProjectNamespace } from './provisioning/project-namespace';
 import { ProvisioningSteps } from './provisioning/provisioning-steps';
 
 /** Registers repositories: the NCP setup of each project, its settings, its removal. */
@@ -37,11 +39,13 @@ export class ProvisionerModule {
           publishes: true,
         }),
         NcpModule.forRoot(config),
+        KubeModule.forRoot(config),
       ],
       controllers: [CommandsController],
       providers: [
         ProjectsRepository,
         BuildEnvironmentResolver,
+        ProjectNamespace,
         ProvisioningSteps,
         ProjectLock,
         ProvisionProject,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ConfigModule, KlepaasConfig } from '@klepaas/config';
 import { GithubModule } from '@klepaas/github';
 import { BrokerConnection, MessagingModule } from '@klepaas/messaging';
+import { KubeModule } from '@klepaas/kube';
 import { NcpModule } from '@klepaas/ncp';
 import { ObservabilityModule } from '@klepaas/observability';
 import { DatabaseReadiness, PersistenceModule } from '@klepaas/persistence';
@@ -14,6 +15,7 @@ import { TriggerWorker } from './desired/trigger-worker';
 import { BuildStep } from './driver/build-step';
 import { DeployBranch } from './driver/deploy-branch';
 import { DeployStep } from './driver/deploy-step';
+import { RolloutCheck } from './driver/rollout-check';
 import { MirrorWatch } from './driver/mirror-watch';
 import { RunContext } from './driver/run-context';
 import { RunDriver } from './driver/run-driver';
@@ -59,6 +61,7 @@ export class RunnerModule {
           publishes: true,
         }),
         NcpModule.forRoot(config),
+        KubeModule.forRoot(config),
         GithubModule.forRoot(config),
       ],
       controllers: [RunnerController],
@@ -85,6 +88,7 @@ export class RunnerModule {
         MirrorWatch,
         BuildStep,
         DeployStep,
+        RolloutCheck,
         RunDriver,
         NotificationOutbox,
         NotificationStore,

@@ -11,6 +11,7 @@ import {
   createGithubRepository,
   RunningSandbox,
   sandboxEnv,
+  sandboxKubeEnv,
   SandboxRepository,
   startTestSandbox,
 } from '../../../test/support/sandbox';
@@ -28,6 +29,8 @@ export class TestSystem {
   ) {}
 
   private runnerEnv: Record<string, string> = {};
+  /** What every service gets besides the sandbox's settings (cluster access, with `kube`). */
+  private commonEnv: Record<string, string> = {};
 
   /**
    * `runnerEnv`: the runner's own settings (short step timeouts, a short lease, a reconcile
@@ -39,11 +42,16 @@ export class TestSystem {
       withProvisioner?: boolean;
       runnerEnv?: Record<string, string>;
       sandbox?: Partial<SandboxOptions>;
+      /** Every service gets a kubeconfig for the sandbox's Kubernetes API (docs/cluster.md). */
+      kube?: boolean;
+      /** Settings every service gets. */
+      env?: Record<string, string>;
     } = {},
   ): Promise<TestSystem> {
     const system = new TestSystem(await createIsolatedInfra(), await startTestSandbox(options.sandbox));
     system.runnerEnv = options.runnerEnv ?? {};
-    const env = sandboxEnv(system.sandbox);
+    system.commonEnv = { ...(options.kube ? sandboxKubeEnv(system.sandbox) : {}), ...options.env };
+    const env = system.env();
     const apps = [gatewayService, mirrorService, historyService];
     if (options.withProvisioner !== false) apps.splice(1, 0, provisionerService);
     for (const app of apps) system.services.push(await startService(app, system.infra, env));
@@ -51,10 +59,15 @@ export class TestSystem {
     return system;
   }
 
+  /** The settings services of this system get: the sandbox's, and what every service was given. */
+  env(): Record<string, string> {
+    return { ...sandboxEnv(this.sandbox), ...this.commonEnv };
+  }
+
   /** One more runner in this process (several share the work, as replicas do). */
   async startRunner(env: Record<string, string> = {}): Promise<StartedService> {
     const runner = await startService(runnerService, this.infra, {
-      ...sandboxEnv(this.sandbox),
+      ...this.env(),
       ...this.runnerEnv,
       ...env,
     });
@@ -79,7 +92,7 @@ export class TestSystem {
       env: {
         ...process.env,
         ...testEnv(app, this.infra, {
-          ...sandboxEnv(this.sandbox),
+          ...this.env(),
           KLEPAAS_LOG_LEVEL: process.env.KLEPAAS_TEST_LOG_LEVEL ?? 'warn',
           ...env,
         }),

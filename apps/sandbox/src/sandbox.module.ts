@@ -7,6 +7,7 @@ import { ResolvedSandboxOptions } from './config/sandbox-options';
 import { FaultsModule } from './faults/faults.module';
 import { GitHostingModule } from './git-hosting/git-hosting.module';
 import { GithubModule } from './github/github.module';
+import { KubeModule } from './kube/kube.module';
 import { NcrModule } from './ncp/ncr/ncr.module';
 import { SourceBuildModule } from './ncp/sourcebuild/sourcebuild.module';
 import { SourceCommitModule } from './ncp/sourcecommit/sourcecommit.module';
@@ -42,6 +43,7 @@ export class SandboxModule {
         NcrModule,
         RegistryModule,
         ClusterModule,
+        KubeModule,
         GitHostingModule,
         GithubModule,
         SlackModule,

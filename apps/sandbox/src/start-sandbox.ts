@@ -1,5 +1,6 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { generateKeyPair } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -55,6 +56,10 @@ export async function startSandbox(
       abortOnError: false,
     });
     app.disable('x-powered-by');
+    // The Kubernetes API emulation takes JSON merge patches (a rollout restart). Wrapped: Nest
+    // skips its own JSON parser when it finds a middleware named jsonParser already in place.
+    const mergePatchBody = json({ type: 'application/merge-patch+json', limit: '1mb' });
+    app.use('/kube', (req: Request, res: Response, next: NextFunction) => mergePatchBody(req, res, next));
     resolved.githubAppPrivateKey = await appKey;
     await app.listen(options.port, options.host);
     const server = app.getHttpServer() as Server;

@@ -1,6 +1,7 @@
 import { AppName, DEFAULT_PORTS, envSchema, RawEnv, SECRET_VARIABLES } from './env';
 import { adminLoginSettings, AdminLoginSettings, checkAdminLogin } from './admin-login-settings';
 import { checkSecurity, securitySettings, SecuritySettings } from './security-settings';
+import { KubeAccess, readKubeconfig } from './kubeconfig';
 import { checkInstallation } from './installation-settings';
 
 export interface KlepaasConfig extends SecuritySettings {
@@ -60,6 +61,10 @@ export interface KlepaasConfig extends SecuritySettings {
     nks: { clusterId?: string; clusterNo?: number };
   };
   slackWebhookUrl?: string;
+  /** The cluster the projects run on (KLEPAAS_KUBECONFIG); absent, nothing reads or prepares it (docs/cluster.md). */
+  kube?: KubeAccess;
+  /** The pull-only NCR credential put into each project's `ncp-cr` secret (else the NCP key pair, with a warning). */
+  ncrPull: { username?: string; password?: string };
   /** The original dashboard's admin login (gateway), when an operator enabled it. */
   adminLogin?: AdminLoginSettings;
   runner: RunnerSettings;
@@ -129,9 +134,20 @@ export function loadConfig(app: AppName, env: NodeJS.ProcessEnv = process.env): 
   checkRequired(app, e, problems, warnings);
   checkSecurity(app, e, problems, warnings);
   checkAdminLogin(app, e, problems, warnings);
+  const kube = checkKubeconfig(e, problems);
   checkInstallation(app, e, problems);
   if (problems.length) throw new ConfigError(problems);
-  return build(app, e, warnings);
+  return build(app, e, warnings, kube);
+}
+
+function checkKubeconfig(e: RawEnv, problems: string[]): KubeAccess | undefined {
+  if (!e.KLEPAAS_KUBECONFIG) return undefined;
+  try {
+    return readKubeconfig(e.KLEPAAS_KUBECONFIG);
+  } catch (error) {
+    problems.push(`KLEPAAS_KUBECONFIG: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 function checkSeedLeftovers(env: NodeJS.ProcessEnv, e: RawEnv, problems: string[], warnings: string[]): void {
@@ -168,7 +184,7 @@ function checkRequired(app: AppName, e: RawEnv, problems: string[], warnings: st
   }
 }
 
-function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
+function build(app: AppName, e: RawEnv, warnings: string[], kube?: KubeAccess): KlepaasConfig {
   const ports: Record<AppName, number> = {
     gateway: e.KLEPAAS_GATEWAY_PORT ?? DEFAULT_PORTS.gateway,
     provisioner: e.KLEPAAS_PROVISIONER_PORT ?? DEFAULT_PORTS.provisioner,
@@ -255,6 +271,8 @@ function build(app: AppName, e: RawEnv, warnings: string[]): KlepaasConfig {
       },
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
+    kube,
+    ncrPull: { username: e.KLEPAAS_NCR_PULL_USERNAME, password: e.KLEPAAS_NCR_PULL_PASSWORD },
     mirror: {
       cacheDir: e.KLEPAAS_MIRROR_CACHE_DIR,
       cacheMaxBytes: e.KLEPAAS_MIRROR_CACHE_MAX_BYTES ?? 2 * 2 ** 30,
@@ -298,6 +316,8 @@ function registryNameFrom(registryUrl: string | undefined, sandbox: boolean): st
 function collectSecrets(e: RawEnv, config: KlepaasConfig): string[] {
   const values = SECRET_VARIABLES.map((name) => e[name]).filter((v): v is string => typeof v === 'string');
   if (config.github.appPrivateKey) values.push(config.github.appPrivateKey);
+  // The kubeconfig's token is a secret like the others, whether it came inline or from a file.
+  if (config.kube) values.push(config.kube.token);
   for (const u of [config.databaseUrl, ...config.rabbitmqUrls]) {
     const password = safePassword(u);
     if (password) values.push(password);

@@ -181,6 +181,9 @@ export const envSchema = z.object({
   KLEPAAS_NCP_NKS_CLUSTER_ID: optionalText,
   KLEPAAS_NCP_NKS_CLUSTER_NO: positiveInt('NKS cluster number'),
   KLEPAAS_SLACK_WEBHOOK_URL: url(['http:', 'https:']),
+  KLEPAAS_KUBECONFIG: optionalText,
+  KLEPAAS_NCR_PULL_USERNAME: optionalText,
+  KLEPAAS_NCR_PULL_PASSWORD: optionalText,
   KLEPAAS_MIRROR_CACHE_DIR: optionalText,
   KLEPAAS_MIRROR_CACHE_MAX_BYTES: positiveInt('bytes'),
   KLEPAAS_RUNNER_MIRROR_TIMEOUT_MS: positiveInt('milliseconds'),
@@ -215,4 +218,5 @@ export const SECRET_VARIABLES = [
   'KLEPAAS_NCP_SOURCECOMMIT_PASSWORD',
   'KLEPAAS_SLACK_WEBHOOK_URL',
   'KLEPAAS_ADMIN_LOGIN_PASSWORD_HASH',
+  'KLEPAAS_NCR_PULL_PASSWORD',
 ] as const;

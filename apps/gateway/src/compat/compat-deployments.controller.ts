@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -7,12 +8,15 @@ import {
   NotImplementedException,
   Param,
   Post,
+  Query,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BearerAuthGuard, CurrentPrincipal, Principal } from '@klepaas/auth';
 import { isValidGithubOwner, isValidGithubRepoName } from '@klepaas/github';
+import { NO_KUBECONFIG } from '@klepaas/kube';
+import { ProjectCluster } from '../cluster/project-cluster.service';
 import { parseBody } from '../projects/project-input';
 import { RunCommandsService } from '../runs/run-commands.service';
 import { scaleSchema } from '../runs/run-input';
@@ -30,12 +34,10 @@ const rollbackByCommitSchema = z.object({
     .transform((s) => s.toLowerCase()),
 });
 
-/** What restart, pods and logs would need, and why they are refused rather than made up. */
-const NO_CLUSTER_ACCESS =
-  'needs access to the Kubernetes cluster itself, which this system does not have yet: it deploys through ' +
-  'NCP SourceDeploy, which neither restarts pods nor reports them (docs/compat.md)';
+/** Why restart, pods and logs are refused without a kubeconfig, rather than made up. */
+const NO_CLUSTER_ACCESS = `needs access to the Kubernetes cluster itself: ${NO_KUBECONFIG}`;
 
-/** The dashboard's deployments view: replicas, scale, rollback; restart, pods and logs refused. */
+/** The dashboard's deployments view: replicas, scale, rollback; restart, pods and logs with a kubeconfig. */
 @ApiTags('compat: original dashboard')
 @ApiBearerAuth()
 @UseGuards(BearerAuthGuard)
@@ -46,6 +48,7 @@ export class CompatDeploymentsController {
     private readonly deployments: DashboardDeployments,
     private readonly runCommands: RunCommandsService,
     private readonly ids: NumericIds,
+    private readonly cluster: ProjectCluster,
   ) {}
 
   @Get('deployments/:owner/:repo/config')
@@ -104,27 +107,50 @@ export class CompatDeploymentsController {
   }
 
   @Post('deployments/:owner/:repo/restart')
-  @ApiOperation({ summary: 'Not served: needs cluster access (501)' })
+  @ApiOperation({ summary: 'Rollout restart (POST /projects/{id}/restart); 501 without cluster access' })
   @ApiResponse({ status: 501, description: 'the reason' })
   async restart(@CurrentPrincipal() caller: Principal, @Param('owner') owner: string, @Param('repo') repo: string) {
-    await this.projects.byName(caller, owner, repo);
-    throw new NotImplementedException(`restarting ${NO_CLUSTER_ACCESS}`);
+    const project = await this.projects.byName(caller, owner, repo);
+    if (!this.cluster.enabled) throw new NotImplementedException(`restarting ${NO_CLUSTER_ACCESS}`);
+    const restarted = await this.cluster.restart(project);
+    return { status: 'success', message: `restarting ${restarted.deployments.join(', ')} in ${restarted.namespace}` };
   }
 
   @Get('deployments/:namespace/:app/pods')
-  @ApiOperation({ summary: 'Not served: needs cluster access (501)' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'The pods (GET /projects/{id}/live); 501 without cluster access' })
   @ApiResponse({ status: 501, description: 'the reason' })
   async pods(@CurrentPrincipal() caller: Principal, @Param('namespace') namespace: string) {
-    await this.projects.byNamespace(caller, namespace);
-    throw new NotImplementedException(`listing pods ${NO_CLUSTER_ACCESS}`);
+    const project = await this.projects.byNamespace(caller, namespace);
+    if (!this.cluster.enabled) throw new NotImplementedException(`listing pods ${NO_CLUSTER_ACCESS}`);
+    const live = await this.cluster.live(project);
+    return {
+      status: 'success',
+      pods: live.pods.map((p) => ({
+        name: p.name,
+        phase: p.phase,
+        ready: p.ready,
+        restarts: p.restarts,
+        startTime: p.startedAt,
+      })),
+    };
   }
 
   @Get('deployments/:namespace/:app/logs')
-  @ApiOperation({ summary: 'Not served: needs cluster access (501)' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "A pod's last lines (GET /projects/{id}/pods/{pod}/logs); 501 without cluster access" })
   @ApiResponse({ status: 501, description: 'the reason' })
-  async logs(@CurrentPrincipal() caller: Principal, @Param('namespace') namespace: string) {
-    await this.projects.byNamespace(caller, namespace);
-    throw new NotImplementedException(`reading pod logs ${NO_CLUSTER_ACCESS}`);
+  async logs(
+    @CurrentPrincipal() caller: Principal,
+    @Param('namespace') namespace: string,
+    @Query('pod') pod?: string,
+    @Query('lines') lines?: string,
+  ) {
+    const project = await this.projects.byNamespace(caller, namespace);
+    if (!this.cluster.enabled) throw new NotImplementedException(`reading pod logs ${NO_CLUSTER_ACCESS}`);
+    if (!pod) throw new BadRequestException('pod: required');
+    const read = await this.cluster.logs(project, pod, lines, undefined);
+    return { status: 'success', podName: read.pod, logs: read.lines.join('\n'), lines: read.lines.length };
   }
 
   private async accepted(runId: string, message: string) {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReadModel } from '@klepaas/read-model';
+import { ProjectCluster } from '../cluster/project-cluster.service';
 import { GithubLookup } from '../projects/github-lookup';
 import { ProjectCommandsService } from '../projects/project-commands.service';
 import { ProjectSlackDestinations } from '../projects/project-slack-destinations';
@@ -35,6 +36,7 @@ const GATEWAY_SERVICES = [
   RegisterProjectService,
   ProjectCommandsService,
   RunCommandsService,
+  ProjectCluster,
 ];
 
 /**

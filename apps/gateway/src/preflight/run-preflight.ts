@@ -42,7 +42,7 @@ export async function preflight(env: NodeJS.ProcessEnv): Promise<CheckResult[]> 
   } finally {
     await ncp.close();
   }
-  results.push(await checkKubeconfig(env));
+  results.push(await checkKubeconfig(config));
   results.push(await checkGithubApp(config));
   return results;
 }

@@ -1,7 +1,8 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createEnvelope, Events } from '@klepaas/contracts';
 import type { Principal } from '@klepaas/auth';
+import { KUBE_CLIENT, KubeClient } from '@klepaas/kube';
 import { OutboxStore } from '@klepaas/persistence';
 import type { ProjectView } from '@klepaas/read-model';
 import type { SettingsChangeInput } from './project-input';
@@ -19,6 +20,7 @@ export class ProjectCommandsService {
     private readonly outbox: OutboxStore,
     private readonly views: ProjectViews,
     private readonly slack: ProjectSlackDestinations,
+    @Optional() @Inject(KUBE_CLIENT) private readonly kube: KubeClient | null = null,
   ) {}
 
   async changeSettings(caller: Principal, projectId: string, input: SettingsChangeInput): Promise<ProjectView> {
@@ -61,11 +63,13 @@ export class ProjectCommandsService {
         ),
       ]);
     });
-    // NCP's SourceDeploy cannot delete workloads: say so now, not only once the project is gone.
-    const leftOnCluster = project.namespace
-      ? `namespace ${project.namespace} and whatever was deployed in it: SourceDeploy cannot delete workloads ` +
-        `(remove it with: kubectl delete namespace ${project.namespace})`
-      : null;
+    // NCP's SourceDeploy cannot delete workloads: without cluster access say so now, not only once
+    // the project is gone. With it, the provisioner deletes the namespace when it is labelled ours.
+    const leftOnCluster =
+      project.namespace && !this.kube
+        ? `namespace ${project.namespace} and whatever was deployed in it: SourceDeploy cannot delete workloads ` +
+          `(remove it with: kubectl delete namespace ${project.namespace})`
+        : null;
     return { ...project, status: 'deleting', leftOnCluster };
   }
 

@@ -18,6 +18,8 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } 
 import type { Response } from 'express';
 import { BearerAuthGuard, CurrentPrincipal, Principal } from '@klepaas/auth';
 import { BadCursorError, Page, ProjectView } from '@klepaas/read-model';
+import { clusterNote } from '../cluster/cluster-notes';
+import { ProjectCluster } from '../cluster/project-cluster.service';
 import { ProjectCommandsService } from './project-commands.service';
 import { parseBody, registrationSchema, settingsChangeSchema } from './project-input';
 import { ProjectViews } from './project-views';
@@ -51,6 +53,7 @@ export class ProjectsController {
     private readonly registration: RegisterProjectService,
     private readonly commands: ProjectCommandsService,
     private readonly views: ProjectViews,
+    private readonly cluster: ProjectCluster,
   ) {}
 
   @Post('projects')
@@ -117,12 +120,14 @@ export class ProjectsController {
   }
 
   @Get('projects/:id')
-  @ApiOperation({ summary: 'One project: status, settings, NCP ids' })
+  @ApiOperation({
+    summary: 'One project: status, settings, NCP ids, and its cluster side (managed, or what to create by hand)',
+  })
   @ApiResponse({ status: 404, description: "unknown, or another user's" })
-  async get(@CurrentPrincipal() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<ProjectView> {
+  async get(@CurrentPrincipal() caller: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
     const project = await this.views.find(id, caller.userId);
     if (!project) throw new NotFoundException(`project ${id} not found`);
-    return project;
+    return { ...project, cluster: clusterNote(this.cluster.enabled, project) };
   }
 
   @Patch('projects/:id')
@@ -160,10 +165,10 @@ export class ProjectsController {
     return this.commands.unregister(caller, id, keepRepository !== 'true');
   }
 
-  private async registerWith(caller: Principal, body: unknown, res: Response): Promise<ProjectView> {
+  private async registerWith(caller: Principal, body: unknown, res: Response) {
     const result = await this.registration.register(caller, parseBody(registrationSchema, body));
     res.status(result.httpStatus);
-    return result.project;
+    return { ...result.project, cluster: clusterNote(this.cluster.enabled, result.project) };
   }
 }
 

@@ -13,6 +13,7 @@ import type { Project, ProjectNcpIds } from '../projects/project';
 import { SCENARIO_NAME, STAGE_NAME } from '../projects/project-names';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { ProjectLock } from '../provisioning/project-lock';
+import { ProjectNamespace } from '../provisioning/project-namespace';
 
 /** One NCP resource of the project: its id (stored, or found by its name when only its creation was recorded). */
 interface Removal {
@@ -45,6 +46,7 @@ export class UnregisterProject {
     private readonly outbox: OutboxStore,
     private readonly lock: ProjectLock,
     @Inject(NCP_CLIENTS) private readonly ncp: NcpClients,
+    private readonly namespace: ProjectNamespace,
   ) {}
 
   /** The user's request: the project is deleting at once; its resources go once its runs are stopped. */
@@ -88,10 +90,11 @@ export class UnregisterProject {
         removed.push(removal.what);
       }
     }
-    kept.push(
-      `namespace ${project.names.namespace} and whatever was deployed in it (SourceDeploy cannot delete workloads)`,
-      `images ${project.names.imageName}:* in the container registry`,
-    );
+    // The namespace goes with the project only when its labels say it is this project's.
+    const namespace = await this.namespace.remove(project);
+    if (namespace.removed) removed.push(namespace.removed);
+    if (namespace.kept) kept.push(namespace.kept);
+    kept.push(`images ${project.names.imageName}:* in the container registry`);
     await this.dataSource.transaction(async (manager) => {
       await this.projects.setStatus(manager, projectId, 'deleted');
       const revision = await this.projects.nextRevision(manager, projectId);

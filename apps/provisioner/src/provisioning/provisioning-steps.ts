@@ -13,8 +13,9 @@ import type { Project, ProjectNcpIds } from '../projects/project';
 import { DEPLOY_BRANCH, MANIFEST_PATH, SCENARIO_NAME, STAGE_NAME } from '../projects/project-names';
 import { ProjectsRepository } from '../projects/projects.repository';
 import { BuildEnvironmentResolver } from './build-environment';
+import { ProjectNamespace } from './project-namespace';
 
-export type ProvisioningStepName = 'sourcecommit' | 'sourcebuild' | 'sourcedeploy' | 'sourcepipeline';
+export type ProvisioningStepName = 'cluster' | 'sourcecommit' | 'sourcebuild' | 'sourcedeploy' | 'sourcepipeline';
 
 export interface ProvisioningStep {
   name: ProvisioningStepName;
@@ -23,7 +24,7 @@ export interface ProvisioningStep {
 }
 
 /**
- * The four NCP steps of a registration, in order. Each skips what the project already holds
+ * The steps of a registration, in order: the cluster namespace (with a kubeconfig), then the four NCP ones. Each skips what the project already holds
  * an id for, and finds by name or creates the rest, so a retry after a partial failure
  * completes only what is missing and creates nothing twice. A resource found under the
  * project's name is adopted only when the project recorded, before an earlier create call, that
@@ -37,10 +38,13 @@ export class ProvisioningSteps {
     @Inject(NCP_CLIENTS) private readonly ncp: NcpClients,
     private readonly projects: ProjectsRepository,
     private readonly buildEnvironment: BuildEnvironmentResolver,
+    private readonly namespace: ProjectNamespace,
   ) {}
 
   all(): ProvisioningStep[] {
     return [
+      // First: a namespace that is someone else's fails the registration before NCP is touched.
+      { name: 'cluster', run: (p) => this.namespace.ensure(p) },
       { name: 'sourcecommit', run: (p) => this.sourceCommit(p) },
       { name: 'sourcebuild', run: (p) => this.sourceBuild(p) },
       { name: 'sourcedeploy', run: (p) => this.sourceDeploy(p) },

@@ -7,11 +7,14 @@ import { runEvents } from '../runs/run-events';
 import { startCertainlyRefused } from './ncp-start';
 import { expectedDuration, nextPollDelay } from './poll-schedule';
 import { DEFAULT_DURATIONS_MS, RunContext } from './run-context';
+import { RolloutCheck } from './rollout-check';
 import { RunLease } from './run-lease';
 import { StepEnd } from './step-end';
 
 /** How soon to look again for a requested deploy in NCP's history. */
 const ADOPTION_LOOK_MS = 2_000;
+/** How soon to look again at a Deployment still rolling out. */
+const ROLLOUT_LOOK_MS = 2_000;
 
 interface DeployIds {
   project: number;
@@ -24,7 +27,8 @@ interface DeployIds {
  * or `fail`; the deployment counts as successful only then. Like the build, the start is marked
  * first with the newest history id NCP showed, so a start whose answer was lost is adopted (the
  * first history entry after that id), never started twice. A running deploy is cancelled only when
- * asked to (never by a newer push).
+ * asked to (never by a newer push). With cluster access, a deploy NCP finished succeeds only once
+ * the project's Deployments rolled out (RolloutCheck); one that never does fails at the deadline.
  */
 @Injectable()
 export class DeployStep {
@@ -33,6 +37,7 @@ export class DeployStep {
   constructor(
     private readonly ctx: RunContext,
     private readonly end: StepEnd,
+    private readonly rollout: RolloutCheck,
   ) {}
 
   async advance(run: Run, lease: RunLease): Promise<unknown> {
@@ -47,8 +52,12 @@ export class DeployStep {
     const history = await this.ctx.ncp.sourceDeploy.getDeployHistory(ids.project, run.deployHistoryId);
     const status = String(history.status);
     if (isSuccessfulDeployStatus(status)) {
+      const rollout = await this.rollout.check(project.namespace);
+      if (rollout && !rollout.ready)
+        return this.lookAgain(run, lease, ROLLOUT_LOOK_MS, { message: `waiting for the rollout: ${rollout.detail}` });
       const started = history.startTime ?? run.stepStartedAt!.getTime();
-      return this.succeeded(run, lease, (history.endTime ?? Date.now()) - started);
+      // With a rollout to wait for, the deploy took until it was seen running.
+      return this.succeeded(run, lease, (rollout ? Date.now() : (history.endTime ?? Date.now())) - started);
     }
     if (isFailedDeployStatus(status) || isTerminalDeployStatus(status)) {
       const detail = (history as { reason?: string }).reason;
@@ -65,11 +74,20 @@ export class DeployStep {
   async timedOut(run: Run, lease: RunLease): Promise<unknown> {
     const minutes = Math.round(this.ctx.settings.stepTimeoutsMs.deploy / 60_000);
     const last = run.lastError ? `; last error: ${run.lastError.message}` : '';
-    return this.stopAtNcp(run, lease, false, () =>
-      this.failed(run, lease, null, {
-        message: `the deploy step took longer than ${minutes} minute(s)${last}`,
-        code: 'timeout',
-      }),
+    return this.stopAtNcp(
+      run,
+      lease,
+      false,
+      () =>
+        this.failed(run, lease, null, {
+          message: `the deploy step took longer than ${minutes} minute(s)${last}`,
+          code: 'timeout',
+        }),
+      (known, detail) =>
+        this.failed(known, lease, null, {
+          message: `SourceDeploy applied the manifest but the Deployment did not roll out within ${minutes} minute(s): ${detail}`,
+          code: 'rollout_timeout',
+        }),
     );
   }
 
@@ -229,6 +247,7 @@ export class DeployStep {
     lease: RunLease,
     waitForAdoption: boolean,
     end: (run: Run) => Promise<unknown>,
+    notRolledOut?: (run: Run, detail: string) => Promise<unknown>,
   ): Promise<unknown> {
     const project = (await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId))!;
     const deployProjectId = Number(project.sourceDeployProjectId);
@@ -245,6 +264,11 @@ export class DeployStep {
     const history = await this.ctx.ncp.sourceDeploy.getDeployHistory(deployProjectId, historyId).catch(() => null);
     const status = history ? String(history.status) : null;
     if (history && status && isSuccessfulDeployStatus(status)) {
+      if (notRolledOut) {
+        const project = await this.ctx.projects.byId(this.ctx.dataSource.manager, run.projectId);
+        const rollout = await this.rollout.check(project?.namespace ?? null);
+        if (rollout && !rollout.ready) return notRolledOut(known, rollout.detail);
+      }
       const started = history.startTime ?? run.stepStartedAt?.getTime() ?? Date.now();
       return this.succeeded(known, lease, (history.endTime ?? Date.now()) - started, 'NCP had finished the deploy');
     }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { GithubError } from '../github/github-error';
 import { ncpError, NcpError } from '../ncp/ncp-error';
+import { KubeError } from '../kube/kube-error';
 import { RegistryError } from '../registry/registry-error';
 
 /**
@@ -32,6 +33,9 @@ export class SandboxExceptionFilter implements ExceptionFilter {
     if (exception instanceof NcpError) return send(res, exception.status, exception.body(), exception.headers);
     if (exception instanceof RegistryError) return send(res, exception.status, exception.body(), exception.headers);
     if (exception instanceof GithubError) return send(res, exception.status, exception.body());
+    if (exception instanceof KubeError) return send(res, exception.status, exception.body());
+    if (path.startsWith('/kube/'))
+      return send(res, status, new KubeError(status, status === 404 ? 'NotFound' : 'InternalError', message).body());
     if (path === '/v2' || path.startsWith('/v2/') || path.startsWith('/ncp/ncr/token')) {
       const error = new RegistryError(
         status,

@@ -42,6 +42,8 @@ export interface SandboxOptions {
   nksClusterUuid: string;
   nksClusterNo: number;
   nksClusterName: string;
+  /** The service-account token the Kubernetes API emulation (`/kube`) accepts as a bearer token. */
+  kubeToken: string;
   /** Nest log levels; false silences Nest entirely. */
   logger: false | LogLevel[];
 }
@@ -64,6 +66,7 @@ export const SANDBOX_DEFAULTS: SandboxOptions = {
   nksClusterUuid: '5a9d1c2e-0b7f-4c1a-9e3d-5a9d1c2e0b7f',
   nksClusterNo: 1001,
   nksClusterName: 'sandbox-nks',
+  kubeToken: 'sandbox-kube-token',
   logger: ['error', 'warn'],
 };
 
@@ -111,5 +114,6 @@ export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Par
   // The cluster the services' stages name (KLEPAAS_NCP_NKS_CLUSTER_ID / _NO) is the sandbox's one cluster.
   assign('nksClusterUuid', text('KLEPAAS_NCP_NKS_CLUSTER_ID'));
   assign('nksClusterNo', int('KLEPAAS_NCP_NKS_CLUSTER_NO'));
+  assign('kubeToken', text('KLEPAAS_SANDBOX_KUBE_TOKEN'));
   return options;
 }

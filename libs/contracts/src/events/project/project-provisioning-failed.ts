@@ -7,7 +7,7 @@ export const ProjectProvisioningFailed = defineEvent(
   1,
   z.object({
     projectId: uuid,
-    step: z.enum(['sourcecommit', 'sourcebuild', 'sourcedeploy', 'sourcepipeline', 'github']),
+    step: z.enum(['cluster', 'sourcecommit', 'sourcebuild', 'sourcedeploy', 'sourcepipeline', 'github']),
     error: errorInfo,
     revision,
   }),

@@ -1,0 +1,20 @@
+import { Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
+import { KubeStateStore } from './kube-state.store';
+
+/** Sandbox-only: make a namespace's Deployments never become ready (a failed rollout), and undo it. */
+@Controller('_sandbox/kube')
+export class KubeControlController {
+  constructor(private readonly state: KubeStateStore) {}
+
+  @Put('never-ready/:namespace')
+  @HttpCode(204)
+  neverReady(@Param('namespace') namespace: string): void {
+    this.state.neverReady.add(namespace);
+  }
+
+  @Delete('never-ready/:namespace')
+  @HttpCode(204)
+  ready(@Param('namespace') namespace: string): void {
+    this.state.neverReady.delete(namespace);
+  }
+}
