@@ -1,26 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { request } from 'undici';
 import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing';
 import { pushFiles } from '../apps/sandbox/test/support/git';
 import { DashboardClient, readableByDashboard } from './support/dashboard';
+import { RunningNpmStart, startNpmStart } from './support/npm-start';
 import { createGithubRepository, RunningSandbox } from './support/sandbox';
 
 const ORIGIN = 'http://localhost:3300';
-const APPS = ['GATEWAY', 'PROVISIONER', 'MIRROR', 'RUNNER', 'HISTORY', 'SANDBOX'];
-
-/** A port nobody listens on right now (the system under test takes it a moment later). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `npm start` as a developer runs it (sandbox mode, every app its own process), on ports of its
@@ -29,67 +13,22 @@ function freePort(): Promise<number> {
  */
 describe('npm start serves the original dashboard from another origin', () => {
   let infra: IsolatedInfra;
-  let started: ChildProcess & { output?: string };
-  let ports: Record<string, number>;
-  let output = '';
-  const api = () => `http://127.0.0.1:${ports.GATEWAY}`;
-  const sandboxUrl = () => `http://127.0.0.1:${ports.SANDBOX}`;
+  let system: RunningNpmStart;
+  const api = () => `http://127.0.0.1:${system.ports.GATEWAY}`;
+  const sandboxUrl = () => `http://127.0.0.1:${system.ports.SANDBOX}`;
 
   beforeAll(async () => {
     infra = await createIsolatedInfra();
-    ports = {};
-    for (const app of APPS) ports[app] = await freePort();
-    const env: NodeJS.ProcessEnv = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith('KLEPAAS_') && name !== 'PORT'),
-    );
-    for (const app of APPS) env[`KLEPAAS_${app}_PORT`] = String(ports[app]);
-    Object.assign(env, {
-      KLEPAAS_DATABASE_URL: infra.databaseUrl,
-      KLEPAAS_RABBITMQ_URL: infra.rabbitmqUrl,
-      KLEPAAS_CORS_ORIGINS: ORIGIN,
-      KLEPAAS_LOG_LEVEL: 'warn',
-      KLEPAAS_SANDBOX_BUILD_MS: '300',
-      KLEPAAS_SANDBOX_DEPLOY_MS: '300',
-    });
-    // Its own process group, so every app it starts is stopped with it whatever happens.
-    started = spawn(process.execPath, [join(__dirname, '../scripts/start.js')], {
-      env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-65_536);
-      if (process.env.KLEPAAS_TEST_LOG_LEVEL) process.stdout.write(chunk);
-    };
-    started.stdout!.on('data', keep);
-    started.stderr!.on('data', keep);
-    const ready = await pollUntil(
-      async () => {
-        if (started.exitCode !== null) return 'exited';
-        const res = await request(`${api()}/health/ready`).catch(() => null);
-        await res?.body.text();
-        return res?.statusCode === 200 ? 'ready' : 'starting';
-      },
-      (state) => state !== 'starting',
-      { timeoutMs: 150_000, intervalMs: 250, description: 'npm start to be ready' },
-    );
-    if (ready === 'exited') throw new Error(`npm start exited with ${started.exitCode}:\n${output}`);
+    system = await startNpmStart(infra, { KLEPAAS_CORS_ORIGINS: ORIGIN });
   }, 180_000);
 
   afterAll(async () => {
-    if (started?.pid && started.exitCode === null) {
-      process.kill(-started.pid, 'SIGTERM');
-      await pollUntil(
-        () => started.exitCode,
-        (code) => code !== null,
-        { timeoutMs: 30_000, description: 'npm start to stop' },
-      ).catch(() => process.kill(-started.pid!, 'SIGKILL'));
-    }
+    await system?.stop();
     await infra?.dispose();
   }, 60_000);
 
   it('logs in, connects a repository, deploys it and shows the pipeline, every answer readable by that origin', async () => {
-    expect(output).toContain(`browser origins allowed: ${ORIGIN}`);
+    expect(system.output()).toContain(`browser origins allowed: ${ORIGIN}`);
     const client = new DashboardClient(api(), ORIGIN);
     for (const [method, route] of [
       ['POST', '/auth/oauth2/admin/login'],
