@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@klepaas/contracts';
 import { MetricsService, withTimeout } from '@klepaas/observability';
-import { NotificationListener, OutboxStore, outboxChannelOf, WakeableSleep } from '@klepaas/persistence';
+import { ChannelWorkerLoop, OutboxStore, outboxChannelOf } from '@klepaas/persistence';
 import { BrokerConnection } from './broker-connection';
 import { EventPublisher } from './event-publisher';
 
@@ -20,10 +20,7 @@ const MAX_BACKOFF_MS = 10_000;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(OutboxRelay.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly pause = new WakeableSleep();
-  private listener?: NotificationListener;
+  private readonly loop: ChannelWorkerLoop;
   private failures = 0;
   private readonly published: Array<(envelopes: EventEnvelope[]) => void> = [];
 
@@ -34,20 +31,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly broker: BrokerConnection,
     private readonly metrics: MetricsService,
     private readonly databaseUrl: string,
-  ) {}
+  ) {
+    this.loop = new ChannelWorkerLoop(this.databaseUrl, outboxChannelOf(this.outbox.table), 10_000);
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.listener = new NotificationListener(this.databaseUrl, outboxChannelOf(this.outbox.table), () => this.wake());
-    this.loop = this.run();
+    this.loop.start(() => this.run());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wake();
-    // A publish in progress ends within the confirm timeout; do not wait on it for ever.
-    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-    await this.listener?.stop();
+    await this.loop.stop();
   }
 
   /** Tells `listener` of every batch once it is published and its deletion committed (metrics of committed facts). */
@@ -57,7 +50,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Asks for a pass now (a commit just appended rows). */
   wake(): void {
-    this.pause.wake();
+    this.loop.wake();
   }
 
   private async run(): Promise<void> {
@@ -65,7 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       'table',
     ]);
     const backlog = this.metrics.gauge('klepaas_outbox_backlog', 'Events in the outbox not yet published', ['table']);
-    while (this.running) {
+    while (this.loop.running) {
       try {
         // Not until the queues are declared (a message to an unbound exchange is dropped), and
         // never so long that shutdown cannot stop the loop. While the broker is away this backs
@@ -76,7 +69,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         do {
           n = await this.relayBatch();
           published.inc({ table: this.outbox.table }, n);
-        } while (n === BATCH_SIZE && this.running);
+        } while (n === BATCH_SIZE && this.loop.running);
         this.failures = 0;
       } catch (error) {
         this.failures++;
@@ -119,6 +112,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private idle(ms: number): Promise<void> {
-    return this.running ? this.pause.sleep(ms) : Promise.resolve();
+    return this.loop.sleep(ms);
   }
 }

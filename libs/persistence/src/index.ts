@@ -6,3 +6,4 @@ export * from './persistence.module';
 export { MIGRATIONS } from './migrations';
 export * from './notification-listener';
 export * from './wakeable-sleep';
+export * from './channel-worker-loop';

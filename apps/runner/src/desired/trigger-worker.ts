@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
-import { NotificationListener, WakeableSleep } from '@klepaas/persistence';
+import { ChannelWorkerLoop } from '@klepaas/persistence';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
 import { ApplyTrigger } from './apply-trigger';
 import { TriggerLookups } from './trigger-lookups';
@@ -26,10 +26,7 @@ const retryDelay = (attempts: number) => Math.min(30_000, 1000 * 2 ** Math.min(a
 @Injectable()
 export class TriggerWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(TriggerWorker.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly pause = new WakeableSleep();
-  private listener?: NotificationListener;
+  private readonly loop: ChannelWorkerLoop;
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
@@ -39,23 +36,20 @@ export class TriggerWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly lookups: TriggerLookups,
     private readonly applier: ApplyTrigger,
     @Inject(KLEPAAS_CONFIG) private readonly config: KlepaasConfig,
-  ) {}
+  ) {
+    this.loop = new ChannelWorkerLoop(this.config.databaseUrl, TRIGGER_DUE_CHANNEL);
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.listener = new NotificationListener(this.config.databaseUrl, TRIGGER_DUE_CHANNEL, () => this.pause.wake());
-    this.loop = this.run();
+    this.loop.start(() => this.run());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.pause.wake();
-    await Promise.race([this.loop, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    await this.listener?.stop();
+    await this.loop.stop();
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.loop.running) {
       let claimed: string | null = null;
       if (this.inFlight.size < MAX_PROJECTS_IN_FLIGHT) {
         const token = randomUUID();
@@ -69,14 +63,14 @@ export class TriggerWorker implements OnApplicationBootstrap, OnModuleDestroy {
           const projectId = claimed;
           const work = this.work(projectId, token).finally(() => {
             this.inFlight.delete(projectId);
-            this.pause.wake();
+            this.loop.wake();
           });
           this.inFlight.set(projectId, work);
         }
       }
-      if (!claimed && this.running) {
+      if (!claimed && this.loop.running) {
         const ms = await this.queue.msUntilNextDue(IDLE_POLL_MS).catch(() => IDLE_POLL_MS);
-        await this.pause.sleep(Math.max(ms, 20));
+        await this.loop.sleep(Math.max(ms, 20));
       }
     }
     await Promise.allSettled([...this.inFlight.values()]);
@@ -92,7 +86,7 @@ export class TriggerWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       for (;;) {
         const trigger = await this.queue.oldestPending(projectId);
-        if (!trigger || !trigger.due || !this.running) return;
+        if (!trigger || !trigger.due || !this.loop.running) return;
         const project = await this.projects.byId(this.dataSource.manager, projectId);
         if (!project) return;
         let lookups;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
-import { NotificationListener, WakeableSleep } from '@klepaas/persistence';
+import { ChannelWorkerLoop } from '@klepaas/persistence';
 import { withCorrelation } from '@klepaas/observability';
 import { errorInfo } from '../runs/error-info';
 import { Run } from '../runs/run';
@@ -31,10 +31,7 @@ const RETRY_AFTER_ERROR_MS = 5000;
 @Injectable()
 export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(RunDriver.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly pause = new WakeableSleep();
-  private listener?: NotificationListener;
+  private readonly loop: ChannelWorkerLoop;
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
@@ -44,23 +41,20 @@ export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly build: BuildStep,
     private readonly deploy: DeployStep,
     @Inject(KLEPAAS_CONFIG) private readonly config: KlepaasConfig,
-  ) {}
+  ) {
+    this.loop = new ChannelWorkerLoop(this.config.databaseUrl, RUN_DUE_CHANNEL);
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.listener = new NotificationListener(this.config.databaseUrl, RUN_DUE_CHANNEL, () => this.wake());
-    this.loop = this.run();
+    this.loop.start(() => this.run());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await Promise.race([this.loop, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    await this.listener?.stop();
+    await this.loop.stop();
   }
 
   wake(): void {
-    this.pause.wake();
+    this.loop.wake();
   }
 
   /**
@@ -70,7 +64,7 @@ export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async run(): Promise<void> {
     const leaseMs = this.config.runner.leaseMs;
-    while (this.running) {
+    while (this.loop.running) {
       let claimed: Run[] = [];
       const free = MAX_IN_FLIGHT - this.inFlight.size;
       const token = randomUUID();
@@ -164,6 +158,6 @@ export class RunDriver implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private idle(ms: number): Promise<void> {
-    return this.running ? this.pause.sleep(ms) : Promise.resolve();
+    return this.loop.sleep(ms);
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Counter, Gauge } from 'prom-client';
 import { KLEPAAS_CONFIG, KlepaasConfig } from '@klepaas/config';
 import { MetricsService, withCorrelation } from '@klepaas/observability';
-import { NotificationListener, WakeableSleep } from '@klepaas/persistence';
+import { ChannelWorkerLoop } from '@klepaas/persistence';
 import { RunnerProjectsRepository } from '../projects/runner-projects.repository';
 import { RunsRepository } from '../runs/runs.repository';
 import type { Run } from '../runs/run';
@@ -28,10 +28,7 @@ const IDLE_POLL_MS = 2000;
 @Injectable()
 export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(NotificationWorker.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private readonly pause = new WakeableSleep();
-  private listener?: NotificationListener;
+  private readonly loop: ChannelWorkerLoop;
   private readonly sends: Counter;
   private readonly backlog: Gauge;
 
@@ -45,6 +42,7 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
     metrics: MetricsService,
     @Inject(KLEPAAS_CONFIG) private readonly config: KlepaasConfig,
   ) {
+    this.loop = new ChannelWorkerLoop(this.config.databaseUrl, NOTIFY_DUE_CHANNEL);
     this.sends = metrics.counter(
       'klepaas_notifications_total',
       'Run notifications tried, by target (github, slack-operator, slack-project) and outcome (sent, retry, failed, skipped)',
@@ -54,34 +52,29 @@ export class NotificationWorker implements OnApplicationBootstrap, OnModuleDestr
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.listener = new NotificationListener(this.config.databaseUrl, NOTIFY_DUE_CHANNEL, () => this.pause.wake());
-    this.loop = this.run();
+    this.loop.start(() => this.run());
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.pause.wake();
-    await Promise.race([this.loop, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    await this.listener?.stop();
+    await this.loop.stop();
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    while (this.loop.running) {
       let claimed: Notification[] = [];
       try {
         claimed = await this.store.claimDue(BATCH, this.config.runner.leaseMs, randomUUID());
         for (const n of claimed) {
-          if (!this.running) break;
+          if (!this.loop.running) break;
           await withCorrelation(n.runId, () => this.handle(n));
         }
         this.backlog.set(await this.store.backlog());
       } catch (error) {
         this.log.warn(`cannot send notifications: ${String((error as Error).message ?? error)}`);
       }
-      if (claimed.length < BATCH && this.running) {
+      if (claimed.length < BATCH && this.loop.running) {
         const ms = await this.store.msUntilNextDue(IDLE_POLL_MS).catch(() => IDLE_POLL_MS);
-        await this.pause.sleep(Math.max(ms, 20));
+        await this.loop.sleep(Math.max(ms, 20));
       }
     }
   }
