@@ -116,7 +116,13 @@ describe('GitHub App setup from a manifest', () => {
       hook_attributes: { url: `${PUBLIC_URL}/api/v1/github/webhook`, active: true },
       redirect_url: `${PUBLIC_URL}/api/v1/admin/github-app/callback`,
       public: false,
-      default_permissions: { contents: 'read', metadata: 'read', pull_requests: 'read', deployments: 'write' },
+      default_permissions: {
+        contents: 'read',
+        metadata: 'read',
+        pull_requests: 'read',
+        deployments: 'write',
+        statuses: 'write',
+      },
       default_events: ['push', 'pull_request', 'release'],
     });
 

@@ -6,13 +6,14 @@ export const SETUP_CALLBACK_PATH = '/api/v1/admin/github-app/callback';
 /**
  * What the App may do, and no more (docs/github-app.md): read code and metadata (clone, resolve
  * commits, compare, who may administer a repository), read pull requests (the merge-only rule),
- * write deployments (the client's Deployment calls; asked now so installations need no later upgrade).
+ * write deployments and commit statuses (the runner's feedback on each deploy, docs/notifications.md).
  */
 export const APP_PERMISSIONS = {
   contents: 'read',
   metadata: 'read',
   pull_requests: 'read',
   deployments: 'write',
+  statuses: 'write',
 } as const;
 
 /**

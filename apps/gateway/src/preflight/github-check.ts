@@ -1,8 +1,10 @@
 import type { KlepaasConfig } from '@klepaas/config';
 import { GithubClient, isGithubError } from '@klepaas/github';
+import { APP_PERMISSIONS } from '../github-app-setup/app-manifest';
+import { missingPermissions } from '../github-app-setup/missing-permissions';
 import { CheckResult, fail, ok, reason } from './check-result';
 
-/** The GitHub App: its JWT accepted (`GET /app`), and how many accounts installed it. */
+/** The GitHub App: its JWT accepted (`GET /app`), the permissions it holds, and how many accounts installed it. */
 export async function checkGithubApp(config: KlepaasConfig): Promise<CheckResult> {
   const { appId, appPrivateKey, apiUrl } = config.github;
   if (!appId || !appPrivateKey)
@@ -23,6 +25,13 @@ export async function checkGithubApp(config: KlepaasConfig): Promise<CheckResult
   }
   try {
     const app = await github.app();
+    const missing = missingPermissions(app.permissions, APP_PERMISSIONS);
+    if (missing.length)
+      return fail(
+        'GitHub App',
+        `"${app.slug || app.name}" (id ${app.id}) lacks ${missing.join(', ')}`,
+        "grant them on the App's settings page (Permissions & events), then accept the new permissions on each installation",
+      );
     const installations = await github.installationCount();
     const note = installations === 0 ? ' (install it on the accounts whose repositories deploy)' : '';
     return ok('GitHub App', `"${app.slug || app.name}" (id ${app.id}), ${installations} installation(s)${note}`);

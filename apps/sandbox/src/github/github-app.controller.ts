@@ -34,7 +34,13 @@ export class GithubAppController {
       id,
       slug: 'klepaas-sandbox',
       name: 'K-Le-PaaS (sandbox)',
-      permissions: { contents: 'write', deployments: 'write', metadata: 'read', pull_requests: 'read' },
+      permissions: {
+        contents: 'write',
+        deployments: 'write',
+        metadata: 'read',
+        pull_requests: 'read',
+        statuses: 'write',
+      },
     };
   }
 
@@ -88,6 +94,7 @@ export class GithubAppController {
         metadata: 'read',
         deployments: 'write',
         pull_requests: 'read',
+        statuses: 'write',
       },
       repository_selection: narrowed ? 'selected' : 'all',
       ...(narrowed ? { repositories: narrowed.map((r) => repoView(r, this.context.baseUrl)) } : {}),
