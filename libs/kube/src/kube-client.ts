@@ -49,7 +49,7 @@ export class KubeClient {
     });
   }
 
-  /** `resourceVersion`: delete only the namespace that was read (never one recreated meanwhile). */
+  /** `uid` (a precondition): delete only the namespace that was read, never one recreated meanwhile. */
   async deleteNamespace(name: string, uid?: string): Promise<void> {
     await this.json('DELETE', `/api/v1/namespaces/${e(name)}`, {
       apiVersion: 'v1',

@@ -11,7 +11,7 @@ const CODE = Symbol('github-app-manifest-code');
 export function takeManifestCode(req: IncomingMessage): void {
   const url = req.url ?? '';
   const start = url.indexOf('?');
-  if (start < 0 || url.slice(0, start) !== SETUP_CALLBACK_PATH) return;
+  if (start < 0 || !isCallbackPath(url.slice(0, start))) return;
   const params = new URLSearchParams(url.slice(start + 1));
   const code = params.get('code');
   params.delete('code');
@@ -22,4 +22,9 @@ export function takeManifestCode(req: IncomingMessage): void {
 
 export function manifestCode(req: IncomingMessage): string | undefined {
   return (req as IncomingMessage & { [CODE]?: string })[CODE];
+}
+
+/** As Express routes it: case-insensitive, a trailing slash optional (so no variant keeps the code in the URL). */
+function isCallbackPath(path: string): boolean {
+  return path.toLowerCase().replace(/\/+$/, '') === SETUP_CALLBACK_PATH.toLowerCase();
 }
