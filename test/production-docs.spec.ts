@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AppName, envSchema, loadConfig } from '@klepaas/config';
@@ -23,6 +24,12 @@ const exampleEnv: Record<string, string> = Object.fromEntries(
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
 
+/** The example's key is published, so refused (libs/config); an operator makes their own, as this does. */
+const operatorEnv: Record<string, string> = {
+  ...exampleEnv,
+  KLEPAAS_WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
+};
+
 describe('the production guide', () => {
   const known = new Set(Object.keys(envSchema.shape));
   const configurationDoc = read('docs/configuration.md');
@@ -40,9 +47,15 @@ describe('the production guide', () => {
   it('gives an example file that every service starts with, outside sandbox mode', () => {
     expect(exampleEnv.KLEPAAS_SANDBOX).toBe('false');
     for (const service of SERVICES) {
-      const config = loadConfig(service, exampleEnv);
+      const config = loadConfig(service, operatorEnv);
       expect(config.sandbox).toBe(false);
     }
+  });
+
+  it("refuses the example file's published encryption key, so a copied file cannot start with it", () => {
+    expect(() => loadConfig('gateway', exampleEnv)).toThrow(
+      /KLEPAAS_WEBHOOK_SECRET_KEY: is the published example value/,
+    );
   });
 
   it('marks as REQUIRED every variable a service refuses to start without', () => {
@@ -64,8 +77,8 @@ describe('the production guide', () => {
       }
     }
     // Each variable whose absence stops some service is marked.
-    const stops = Object.keys(exampleEnv).filter((name) => {
-      const { [name]: _dropped, ...without } = exampleEnv;
+    const stops = Object.keys(operatorEnv).filter((name) => {
+      const { [name]: _dropped, ...without } = operatorEnv;
       return SERVICES.some((service) => {
         try {
           loadConfig(service, without);

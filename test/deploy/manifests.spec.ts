@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -24,6 +25,8 @@ const exampleSecrets: Record<string, string> = Object.fromEntries(
     .filter((line) => line.trim() && !line.startsWith('#'))
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 );
+// Its encryption key is published, so refused (libs/config): an operator makes their own, as this does.
+exampleSecrets.KLEPAAS_WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
 
 interface EnvEntry {
   name: string;

@@ -13,6 +13,7 @@ const base = {
 /** What the provisioner and the runner need outside sandbox mode besides their keys. */
 const installation = {
   KLEPAAS_PUBLIC_URL: 'https://cicd.example.com',
+  KLEPAAS_WEBHOOK_SECRET_KEY: 'a'.repeat(64),
   KLEPAAS_NCP_CONTAINER_REGISTRY_URL: 'klepaas.kr.ncr.ntruss.com',
   KLEPAAS_NCP_NKS_CLUSTER_ID: '00000000-0000-0000-0000-000000000001',
 };
@@ -69,13 +70,21 @@ describe('loadConfig', () => {
         loadConfig(app, {
           ...keys,
           KLEPAAS_PUBLIC_URL: installation.KLEPAAS_PUBLIC_URL,
+          KLEPAAS_WEBHOOK_SECRET_KEY: installation.KLEPAAS_WEBHOOK_SECRET_KEY,
           KLEPAAS_NCP_CONTAINER_REGISTRY_NAME: 'klepaas',
           KLEPAAS_NCP_NKS_CLUSTER_NO: '1234',
         }),
       ).not.toThrow();
     }
     const { KLEPAAS_PUBLIC_URL: _publicUrl, ...withoutPublicUrl } = base;
-    expect(() => loadConfig('gateway', withoutPublicUrl)).toThrow(/KLEPAAS_PUBLIC_URL: required outside sandbox mode/);
+    expect(() => loadConfig('gateway', withoutPublicUrl)).toThrow(
+      /KLEPAAS_PUBLIC_URL: required by the gateway outside sandbox mode/,
+    );
+    // The runner links runs with the public URL and opens the projects' sealed Slack URLs.
+    const { KLEPAAS_PUBLIC_URL: _url, KLEPAAS_WEBHOOK_SECRET_KEY: _key, ...runnerWithout } = installation;
+    expect(() => loadConfig('runner', { ...keys, ...runnerWithout })).toThrow(
+      /KLEPAAS_WEBHOOK_SECRET_KEY: required by the runner[\s\S]*KLEPAAS_PUBLIC_URL: required by the runner/,
+    );
     // Sandbox mode has the sandbox's registry and cluster, and a local public URL.
     expect(() => loadConfig('provisioner', { KLEPAAS_SANDBOX: 'true' })).not.toThrow();
     expect(() => loadConfig('history', {})).not.toThrow();

@@ -4,7 +4,8 @@ import type { AppName, RawEnv } from './env';
  * What a real installation cannot do without, checked at start outside sandbox mode so a
  * missing value stops the service at once instead of failing the first registration:
  * the NCR registry SourceBuild pushes to and the NKS cluster SourceDeploy deploys to
- * (provisioner, runner), and the gateway's public URL (the GitHub App's webhook and setup URLs).
+ * (provisioner, runner), and the public URL (the gateway: the GitHub App's webhook and setup URLs;
+ * the runner: the run links it gives GitHub and Slack).
  */
 export function checkInstallation(app: AppName, e: RawEnv, problems: string[]): void {
   if (e.KLEPAAS_SANDBOX) return;
@@ -20,9 +21,9 @@ export function checkInstallation(app: AppName, e: RawEnv, problems: string[]): 
       );
     }
   }
-  if (app === 'gateway' && !e.KLEPAAS_PUBLIC_URL) {
+  if ((app === 'gateway' || app === 'runner') && !e.KLEPAAS_PUBLIC_URL) {
     problems.push(
-      "KLEPAAS_PUBLIC_URL: required outside sandbox mode (the gateway's https URL as GitHub and users reach it)",
+      `KLEPAAS_PUBLIC_URL: required by the ${app} outside sandbox mode (the gateway's https URL as GitHub and users reach it${app === 'runner' ? ': the run links in GitHub statuses and Slack messages' : ''})`,
     );
   }
 }

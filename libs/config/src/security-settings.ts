@@ -27,6 +27,9 @@ export const MIN_JWT_SECRET_BYTES = 32;
  */
 export const SANDBOX_WEBHOOK_SECRET_KEY = '7330159f394bcff8b5cdba95ff1022c91f5e15c82cd2c1fd9e3df1132e479886';
 
+/** The value deploy/secrets.env.example and .env.production.example show: refused outside sandbox mode. */
+export const EXAMPLE_WEBHOOK_SECRET_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
 const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 const DEFAULT_STREAMS_PER_USER = 10;
@@ -41,10 +44,16 @@ export function checkSecurity(app: AppName, e: RawEnv, problems: string[], warni
   if (e.KLEPAAS_WEBHOOK_SECRET_KEY && !decodeKey(e.KLEPAAS_WEBHOOK_SECRET_KEY)) {
     problems.push('KLEPAAS_WEBHOOK_SECRET_KEY: must be 32 bytes, written as 64 hex digits or in base64');
   }
-  if (app === 'gateway' && !e.KLEPAAS_SANDBOX && !e.KLEPAAS_WEBHOOK_SECRET_KEY) {
+  if ((app === 'gateway' || app === 'runner') && !e.KLEPAAS_SANDBOX && !e.KLEPAAS_WEBHOOK_SECRET_KEY) {
     problems.push(
-      'KLEPAAS_WEBHOOK_SECRET_KEY: required by the gateway outside sandbox mode, to keep the per-project webhook secrets encrypted',
+      app === 'gateway'
+        ? 'KLEPAAS_WEBHOOK_SECRET_KEY: required by the gateway outside sandbox mode, to keep the per-project webhook secrets and Slack URLs encrypted'
+        : "KLEPAAS_WEBHOOK_SECRET_KEY: required by the runner outside sandbox mode, to open the projects' Slack URLs (the gateway's key)",
     );
+  }
+  // The example files' key is public: a copied file must not start an installation with it.
+  if (!e.KLEPAAS_SANDBOX && e.KLEPAAS_WEBHOOK_SECRET_KEY?.toLowerCase() === EXAMPLE_WEBHOOK_SECRET_KEY) {
+    problems.push('KLEPAAS_WEBHOOK_SECRET_KEY: is the published example value; make your own (openssl rand -hex 32)');
   }
   for (const origin of (e.KLEPAAS_CORS_ORIGINS ?? '')
     .split(',')
