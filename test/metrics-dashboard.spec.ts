@@ -56,7 +56,7 @@ describe('the Grafana dashboard and the alert rules', () => {
     expect(panelExprs.length).toBeGreaterThan(10);
   });
 
-  it('alerts only on metrics the services register, on parked messages, outbox backlog, stuck runs and NCP errors', () => {
+  it('alerts only on metrics the services register, on parked messages, outbox backlog, stuck or absent runners, notifications and NCP errors', () => {
     const exprs: string[] = rules.map((r: { expr: string }) => r.expr);
     expect(exprs.flatMap(metricsIn).filter((name) => !registered.has(name))).toEqual([]);
     const read = new Set(exprs.flatMap(metricsIn));
@@ -65,6 +65,9 @@ describe('the Grafana dashboard and the alert rules', () => {
       'klepaas_outbox_backlog',
       'klepaas_runs_past_deadline',
       'klepaas_ncp_calls_total',
+      'klepaas_runs_active',
+      'klepaas_notifications_total',
+      'klepaas_notifications_pending',
     ])
       expect(read).toContain(name);
   });
