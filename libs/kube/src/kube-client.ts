@@ -59,11 +59,15 @@ export class KubeClient {
   }
 
   createRoleBinding(namespace: string, binding: RoleBinding, dryRun = false): Promise<RoleBinding> {
-    return this.json('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${e(namespace)}/rolebindings${dry(dryRun)}`, {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      ...binding,
-    });
+    return this.json(
+      'POST',
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${e(namespace)}/rolebindings${dry(dryRun)}`,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        ...binding,
+      },
+    );
   }
 
   getSecret(namespace: string, name: string): Promise<Secret> {

@@ -95,7 +95,11 @@ export class KubeApiController {
         `rolebindings.rbac.authorization.k8s.io "${binding.name}" is forbidden: user is attempting to grant RBAC permissions not currently held`,
       );
     if (this.state.roleBindings.has(`${ns}/${binding.name}`))
-      throw new KubeError(409, 'AlreadyExists', `rolebindings.rbac.authorization.k8s.io "${binding.name}" already exists`);
+      throw new KubeError(
+        409,
+        'AlreadyExists',
+        `rolebindings.rbac.authorization.k8s.io "${binding.name}" already exists`,
+      );
     if (dryRun !== 'All') this.state.roleBindings.set(`${ns}/${binding.name}`, binding);
     return roleBindingObject(binding);
   }
