@@ -6,7 +6,14 @@ import { provisionerService } from '../apps/provisioner/src/provisioner.service'
 import { TestSystem } from '../apps/runner/test/system';
 import { pushToGithub } from './support/github-push';
 import { getJson, postJson, sendJson, tokenFor } from './support/http';
-import { createGithubRepository, sandboxGet, sandboxKubeEnv, setNeverReady } from './support/sandbox';
+import {
+  addFault,
+  clearFaults,
+  createGithubRepository,
+  sandboxGet,
+  sandboxKubeEnv,
+  setNeverReady,
+} from './support/sandbox';
 import { startService } from './support/services';
 
 const manifest = (app: string) => `apiVersion: apps/v1
@@ -106,6 +113,39 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
     expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${takenNamespace}`)).toEqual([]);
     await expect(kube.getSecret(takenNamespace, PULL_SECRET_NAME)).rejects.toMatchObject({ status: 403 });
     await expect(kube.listDeployments(takenNamespace)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('a registration asked again after a later step failed finds its RoleBinding made and completes', async () => {
+    await createGithubRepository(system.sandbox, 'kube-co', 'again');
+    await addFault(system.sandbox, {
+      party: 'sourcedeploy',
+      effect: 'status',
+      status: 400,
+      times: 100,
+      method: 'POST',
+    });
+    const res = await postJson(system.api('/projects'), { owner: 'kube-co', repo: 'again' }, system.owner);
+    expect(res.status).toBe(202);
+    const failed = await pollUntil(
+      () => getJson(system.api(`/projects/${res.body.id}`), system.owner),
+      (r) => r.body?.status === 'failed',
+      { timeoutMs: 30_000, description: 'the registration to fail at SourceDeploy' },
+    );
+    expect(failed.body.reason).toMatch(/^sourcedeploy: /);
+    const namespace = deriveProjectNames('kube-co', 'again', res.body.id).namespace;
+    expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${namespace}`)).toHaveLength(1);
+
+    await clearFaults(system.sandbox);
+    expect((await postJson(system.api('/projects'), { owner: 'kube-co', repo: 'again' }, system.owner)).status).toBe(
+      202,
+    );
+    await pollUntil(
+      () => getJson(system.api(`/projects/${res.body.id}`), system.owner),
+      (r) => r.body?.status === 'ready',
+      { timeoutMs: 30_000, description: 'the registration asked again to complete' },
+    );
+    expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${namespace}`)).toHaveLength(1);
+    expect((await kube.getSecret(namespace, PULL_SECRET_NAME)).type).toBe('kubernetes.io/dockerconfigjson');
   });
 
   it('binds nothing but the per-project role, and works only in namespaces that bind it', async () => {
