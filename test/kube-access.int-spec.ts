@@ -6,7 +6,14 @@ import { provisionerService } from '../apps/provisioner/src/provisioner.service'
 import { TestSystem } from '../apps/runner/test/system';
 import { pushToGithub } from './support/github-push';
 import { getJson, postJson, sendJson, tokenFor } from './support/http';
-import { createGithubRepository, sandboxKubeEnv, setNeverReady } from './support/sandbox';
+import {
+  addFault,
+  clearFaults,
+  createGithubRepository,
+  sandboxGet,
+  sandboxKubeEnv,
+  setNeverReady,
+} from './support/sandbox';
 import { startService } from './support/services';
 
 const manifest = (app: string) => `apiVersion: apps/v1
@@ -65,7 +72,7 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
     await system?.stop();
   });
 
-  it('registration creates the namespace, labelled as the project, and its NCR pull secret', async () => {
+  it('registration creates the namespace, labelled as the project, the per-project RoleBinding and the NCR pull secret', async () => {
     const { project } = await system.readyProject('kube-co', 'web');
     expect(project.cluster).toEqual({ managed: true });
     const namespace = await kube.getNamespace(project.namespace);
@@ -73,6 +80,16 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
       'app.kubernetes.io/managed-by': 'klepaas',
       'klepaas.io/project-id': project.id,
     });
+    // The service account works in the namespace only through this binding (docs/cluster.md).
+    expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${project.namespace}`)).toEqual([
+      {
+        namespace: project.namespace,
+        name: 'klepaas-project',
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'klepaas-project' },
+        subjects: [{ kind: 'ServiceAccount', name: 'klepaas', namespace: 'klepaas-system' }],
+        labels: { 'app.kubernetes.io/managed-by': 'klepaas' },
+      },
+    ]);
     const secret = await kube.getSecret(project.namespace, PULL_SECRET_NAME);
     expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
     const config = JSON.parse(Buffer.from(secret.data!['.dockerconfigjson'], 'base64').toString());
@@ -92,6 +109,55 @@ describe('cluster access through a kubeconfig (the sandbox Kubernetes API)', () 
     );
     expect(failed.body.reason).toMatch(/^cluster: namespace .* already exists on the cluster and is not labelled/);
     expect((await kube.getNamespace(takenNamespace)).metadata.labels).toEqual({ team: 'someone-else' });
+    // No RoleBinding was made there, so the service account may touch nothing inside it.
+    expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${takenNamespace}`)).toEqual([]);
+    await expect(kube.getSecret(takenNamespace, PULL_SECRET_NAME)).rejects.toMatchObject({ status: 403 });
+    await expect(kube.listDeployments(takenNamespace)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('a registration asked again after a later step failed finds its RoleBinding made and completes', async () => {
+    await createGithubRepository(system.sandbox, 'kube-co', 'again');
+    await addFault(system.sandbox, {
+      party: 'sourcedeploy',
+      effect: 'status',
+      status: 400,
+      times: 100,
+      method: 'POST',
+    });
+    const res = await postJson(system.api('/projects'), { owner: 'kube-co', repo: 'again' }, system.owner);
+    expect(res.status).toBe(202);
+    const failed = await pollUntil(
+      () => getJson(system.api(`/projects/${res.body.id}`), system.owner),
+      (r) => r.body?.status === 'failed',
+      { timeoutMs: 30_000, description: 'the registration to fail at SourceDeploy' },
+    );
+    expect(failed.body.reason).toMatch(/^sourcedeploy: /);
+    const namespace = deriveProjectNames('kube-co', 'again', res.body.id).namespace;
+    expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${namespace}`)).toHaveLength(1);
+
+    await clearFaults(system.sandbox);
+    expect((await postJson(system.api('/projects'), { owner: 'kube-co', repo: 'again' }, system.owner)).status).toBe(
+      202,
+    );
+    await pollUntil(
+      () => getJson(system.api(`/projects/${res.body.id}`), system.owner),
+      (r) => r.body?.status === 'ready',
+      { timeoutMs: 30_000, description: 'the registration asked again to complete' },
+    );
+    expect(await sandboxGet(system.sandbox, `/_sandbox/kube/rolebindings/${namespace}`)).toHaveLength(1);
+    expect((await kube.getSecret(namespace, PULL_SECRET_NAME)).type).toBe('kubernetes.io/dockerconfigjson');
+  });
+
+  it('binds nothing but the per-project role, and works only in namespaces that bind it', async () => {
+    const other = {
+      metadata: { name: 'admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io' as const, kind: 'ClusterRole' as const, name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount' as const, name: 'klepaas', namespace: 'klepaas-system' }],
+    };
+    await expect(kube.createRoleBinding('default', other)).rejects.toMatchObject({ status: 403 });
+    const secret = { metadata: { name: 'token' }, type: 'kubernetes.io/service-account-token', data: {} };
+    await expect(kube.createSecret('default', secret)).rejects.toMatchObject({ status: 403 });
+    await expect(kube.listPods('kube-system')).rejects.toMatchObject({ status: 403 });
   });
 
   it('live status, logs and restart: for the owner, bounded; another user gets 404', async () => {

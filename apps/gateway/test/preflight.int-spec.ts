@@ -124,7 +124,10 @@ describe('preflight', () => {
   it('checks the kubeconfig with dry runs when one is configured, and names a refused token', async () => {
     const kube = sandboxKubeEnv(sandbox);
     const green = await preflight({ ...env, ...kube });
-    expect(green.find((r) => r.name === 'kubeconfig')).toMatchObject({ status: 'ok' });
+    expect(green.find((r) => r.name === 'kubeconfig')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('may create namespaces and bind klepaas-project for klepaas-system:klepaas'),
+    });
     const wrong = { KLEPAAS_KUBECONFIG: kube.KLEPAAS_KUBECONFIG.replace('sandbox-kube-token', 'not-the-kube-token') };
     const results = await preflight({ ...env, ...wrong });
     expect(results.filter((r) => r.status === 'fail')).toEqual([

@@ -63,6 +63,11 @@ export interface KlepaasConfig extends SecuritySettings {
   slackWebhookUrl?: string;
   /** The cluster the projects run on (KLEPAAS_KUBECONFIG); absent, nothing reads or prepares it (docs/cluster.md). */
   kube?: KubeAccess;
+  /**
+   * The service account the kubeconfig's token belongs to (KLEPAAS_KUBE_SERVICE_ACCOUNT): each
+   * project namespace gets a RoleBinding granting it the per-project role (docs/cluster.md).
+   */
+  kubeServiceAccount: { namespace: string; name: string };
   /** The pull-only NCR credential put into each project's `ncp-cr` secret (else the NCP key pair, with a warning). */
   ncrPull: { username?: string; password?: string };
   /** The original dashboard's admin login (gateway), when an operator enabled it. */
@@ -272,6 +277,7 @@ function build(app: AppName, e: RawEnv, warnings: string[], kube?: KubeAccess): 
     },
     slackWebhookUrl: e.KLEPAAS_SLACK_WEBHOOK_URL,
     kube,
+    kubeServiceAccount: e.KLEPAAS_KUBE_SERVICE_ACCOUNT ?? { namespace: 'klepaas-system', name: 'klepaas' },
     ncrPull: { username: e.KLEPAAS_NCR_PULL_USERNAME, password: e.KLEPAAS_NCR_PULL_PASSWORD },
     mirror: {
       cacheDir: e.KLEPAAS_MIRROR_CACHE_DIR,

@@ -46,6 +46,20 @@ const port = z
     return n;
   });
 
+/** `namespace:name` of a Kubernetes service account (both DNS-1123 names). */
+const serviceAccount = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(v.trim());
+    if (!match || match[1].length > 63 || match[3].length > 253) {
+      ctx.addIssue({ code: 'custom', message: `must be namespace:name of a service account, got "${v}"` });
+      return z.NEVER;
+    }
+    return { namespace: match[1], name: match[3] };
+  });
+
 const url = (protocols: string[]) =>
   z
     .string()
@@ -182,6 +196,7 @@ export const envSchema = z.object({
   KLEPAAS_NCP_NKS_CLUSTER_NO: positiveInt('NKS cluster number'),
   KLEPAAS_SLACK_WEBHOOK_URL: url(['http:', 'https:']),
   KLEPAAS_KUBECONFIG: optionalText,
+  KLEPAAS_KUBE_SERVICE_ACCOUNT: serviceAccount,
   KLEPAAS_NCR_PULL_USERNAME: optionalText,
   KLEPAAS_NCR_PULL_PASSWORD: optionalText,
   KLEPAAS_MIRROR_CACHE_DIR: optionalText,

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { KubeAccess } from '@klepaas/config';
 import { KubeApiError, KubeNetworkError } from './kube-errors';
-import type { Deployment, Namespace, ObjectList, Pod, Secret } from './kube-models';
+import type { Deployment, Namespace, ObjectList, Pod, RoleBinding, Secret } from './kube-models';
 
 /** Every call is bounded: a hung API server fails the call, never the caller's whole step. */
 const CALL_TIMEOUT_MS = 15_000;
@@ -58,6 +58,18 @@ export class KubeClient {
     });
   }
 
+  createRoleBinding(namespace: string, binding: RoleBinding, dryRun = false): Promise<RoleBinding> {
+    return this.json(
+      'POST',
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${e(namespace)}/rolebindings${dry(dryRun)}`,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        ...binding,
+      },
+    );
+  }
+
   getSecret(namespace: string, name: string): Promise<Secret> {
     return this.json('GET', `/api/v1/namespaces/${e(namespace)}/secrets/${e(name)}`);
   }
@@ -96,10 +108,6 @@ export class KubeClient {
   async listPods(namespace: string): Promise<Pod[]> {
     const list = await this.json<ObjectList<Pod>>('GET', `/api/v1/namespaces/${e(namespace)}/pods`);
     return list.items ?? [];
-  }
-
-  getPod(namespace: string, name: string): Promise<Pod> {
-    return this.json('GET', `/api/v1/namespaces/${e(namespace)}/pods/${e(name)}`);
   }
 
   /** The pod's last lines, cut by the API server to `limitBytes`, and read no further than that here. */

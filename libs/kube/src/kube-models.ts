@@ -1,4 +1,4 @@
-/** The few fields of Kubernetes objects this system reads or writes (core/v1, apps/v1). */
+/** The few fields of Kubernetes objects this system reads or writes (core/v1, apps/v1, rbac.authorization.k8s.io/v1). */
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -17,6 +17,12 @@ export interface Secret {
   metadata: ObjectMeta;
   type?: string;
   data?: Record<string, string>;
+}
+
+export interface RoleBinding {
+  metadata: ObjectMeta;
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io'; kind: 'ClusterRole' | 'Role'; name: string };
+  subjects: { kind: 'ServiceAccount'; name: string; namespace: string }[];
 }
 
 export interface Deployment {

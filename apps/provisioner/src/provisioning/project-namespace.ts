@@ -8,6 +8,7 @@ import {
   KubeClient,
   Namespace,
   namespaceLabels,
+  projectRoleBinding,
   PULL_SECRET_NAME,
   Secret,
 } from '@klepaas/kube';
@@ -19,10 +20,12 @@ export class NamespaceNotOursError extends Error {
 }
 
 /**
- * The project's namespace on the cluster and its NCR pull secret `ncp-cr` (the manifests name it
- * in imagePullSecrets; SourceDeploy only applies what it is given). Only with a kubeconfig: without
- * one the operator creates both by hand (docs/cluster.md). A namespace is ours when its labels say
- * managed-by klepaas and this project's id; any other namespace of that name fails registration.
+ * The project's namespace on the cluster, the RoleBinding that lets our service account work in it
+ * (the per-project role), and its NCR pull secret `ncp-cr` (the manifests name it in
+ * imagePullSecrets; SourceDeploy only applies what it is given). Only with a kubeconfig: without
+ * one the operator creates the namespace and the secret by hand (docs/cluster.md). A namespace is
+ * ours when its labels say managed-by klepaas and this project's id; any other namespace of that
+ * name fails registration.
  */
 @Injectable()
 export class ProjectNamespace {
@@ -53,6 +56,8 @@ export class ProjectNamespace {
         this.requireOurs((await this.find(name))!, project);
       }
     }
+    // The per-project role holds only where bound: the pull secret needs it (docs/cluster.md).
+    await this.ensureRoleBinding(name);
     await this.ensurePullSecret(name);
   }
 
@@ -94,6 +99,15 @@ export class ProjectNamespace {
         `(app.kubernetes.io/managed-by=klepaas, klepaas.io/project-id=${project.id}); it is never taken over: ` +
         'remove or rename it, then register again',
     );
+  }
+
+  /** Once per namespace; one already there (a retried registration) is the same binding. */
+  private async ensureRoleBinding(namespace: string): Promise<void> {
+    try {
+      await this.kube!.createRoleBinding(namespace, projectRoleBinding(this.config.kubeServiceAccount));
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
   }
 
   /** Created, or brought up to date when the credential changed (a rotated password). */

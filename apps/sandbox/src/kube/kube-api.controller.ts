@@ -15,6 +15,7 @@ import {
 import type { Response } from 'express';
 import { ClusterStore } from '../cluster/cluster.store';
 import { KubeError, kubeNotFound } from './kube-error';
+import { forbidden, PROJECT_ROLE, projectRoleAllows, StoredRoleBinding } from './kube-rbac';
 import { KubeStateStore, StoredNamespace, StoredSecret } from './kube-state.store';
 import { KubeTokenGuard } from './kube-token.guard';
 import { deploymentObject, podLogLines, podsOf } from './kube-workloads';
@@ -22,10 +23,12 @@ import { deploymentObject, podLogLines, podsOf } from './kube-workloads';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * The small part of the Kubernetes API the services use (docs/sandbox.md): namespaces, secrets,
- * Deployments (list, get, merge-patch of the pod template's annotations), pods and their logs.
- * Workloads are what SourceDeploy applied (the cluster view); namespaces and secrets are kept
- * here. Every call needs the sandbox's service-account token.
+ * The small part of the Kubernetes API the services use (docs/sandbox.md): namespaces,
+ * RoleBindings, secrets, Deployments (list, get, merge-patch of the pod template's annotations),
+ * pods and their logs. Workloads are what SourceDeploy applied (the cluster view); namespaces,
+ * RoleBindings and secrets are kept here. Every call needs the sandbox's service-account token,
+ * and a call inside a namespace is refused (403) unless that namespace binds the per-project role
+ * to it and the role allows the call, as the real cluster's RBAC would (kube-rbac.ts).
  */
 @UseGuards(KubeTokenGuard)
 @Controller('kube')
@@ -76,8 +79,34 @@ export class KubeApiController {
     return { ...namespaceObject(found), status: { phase: 'Terminating' } };
   }
 
+  /**
+   * Who may create a RoleBinding: the real API server lets it through when the caller holds the
+   * role's permissions or may `bind` it; the sandbox's account may bind only `klepaas-project`.
+   */
+  @Post('apis/rbac.authorization.k8s.io/v1/namespaces/:ns/rolebindings')
+  @HttpCode(201)
+  createRoleBinding(@Param('ns') ns: string, @Body() body: any, @Query('dryRun') dryRun?: string) {
+    this.requireNamespace(ns);
+    const binding = readRoleBinding(ns, body);
+    if (binding.roleRef.kind !== 'ClusterRole' || binding.roleRef.name !== PROJECT_ROLE)
+      throw new KubeError(
+        403,
+        'Forbidden',
+        `rolebindings.rbac.authorization.k8s.io "${binding.name}" is forbidden: user is attempting to grant RBAC permissions not currently held`,
+      );
+    if (this.state.roleBindings.has(`${ns}/${binding.name}`))
+      throw new KubeError(
+        409,
+        'AlreadyExists',
+        `rolebindings.rbac.authorization.k8s.io "${binding.name}" already exists`,
+      );
+    if (dryRun !== 'All') this.state.roleBindings.set(`${ns}/${binding.name}`, binding);
+    return roleBindingObject(binding);
+  }
+
   @Get('api/v1/namespaces/:ns/secrets/:name')
   getSecret(@Param('ns') ns: string, @Param('name') name: string) {
+    this.authorize(ns, 'get', '', 'secrets', name);
     const found = this.state.secrets.get(`${ns}/${name}`);
     if (!found) throw kubeNotFound('secrets', name);
     return secretObject(found);
@@ -86,6 +115,7 @@ export class KubeApiController {
   @Post('api/v1/namespaces/:ns/secrets')
   @HttpCode(201)
   createSecret(@Param('ns') ns: string, @Body() body: any, @Query('dryRun') dryRun?: string) {
+    this.authorize(ns, 'create', '', 'secrets');
     this.requireNamespace(ns);
     const secret = readSecret(ns, body);
     if (this.state.secrets.has(`${ns}/${secret.name}`))
@@ -96,6 +126,7 @@ export class KubeApiController {
 
   @Put('api/v1/namespaces/:ns/secrets/:name')
   replaceSecret(@Param('ns') ns: string, @Param('name') name: string, @Body() body: any) {
+    this.authorize(ns, 'update', '', 'secrets', name);
     if (!this.state.secrets.has(`${ns}/${name}`)) throw kubeNotFound('secrets', name);
     const secret = readSecret(ns, body);
     if (secret.name !== name) throw new KubeError(400, 'BadRequest', 'the name of the object does not match the URL');
@@ -105,17 +136,20 @@ export class KubeApiController {
 
   @Get('apis/apps/v1/namespaces/:ns/deployments')
   listDeployments(@Param('ns') ns: string) {
+    this.authorize(ns, 'list', 'apps', 'deployments');
     return { kind: 'DeploymentList', apiVersion: 'apps/v1', items: this.deployments(ns).map((d) => this.view(d)) };
   }
 
   @Get('apis/apps/v1/namespaces/:ns/deployments/:name')
   getDeployment(@Param('ns') ns: string, @Param('name') name: string) {
+    this.authorize(ns, 'get', 'apps', 'deployments', name);
     return this.view(this.deployment(ns, name));
   }
 
   /** Only what a rollout restart sends: annotations of the pod template. */
   @Patch('apis/apps/v1/namespaces/:ns/deployments/:name')
   patchDeployment(@Param('ns') ns: string, @Param('name') name: string, @Body() body: any) {
+    this.authorize(ns, 'patch', 'apps', 'deployments', name);
     this.deployment(ns, name);
     const annotations = body?.spec?.template?.metadata?.annotations;
     const onlyAnnotations = body && Object.keys(body).join() === 'spec' && Object.keys(body.spec).join() === 'template';
@@ -126,11 +160,13 @@ export class KubeApiController {
 
   @Get('api/v1/namespaces/:ns/pods')
   listPods(@Param('ns') ns: string) {
+    this.authorize(ns, 'list', '', 'pods');
     return { kind: 'PodList', apiVersion: 'v1', items: this.pods(ns) };
   }
 
   @Get('api/v1/namespaces/:ns/pods/:pod')
   getPod(@Param('ns') ns: string, @Param('pod') pod: string) {
+    this.authorize(ns, 'get', '', 'pods', pod);
     return this.pod(ns, pod);
   }
 
@@ -143,6 +179,7 @@ export class KubeApiController {
     @Query('limitBytes') limitBytes?: string,
     @Query('container') container?: string,
   ) {
+    this.authorize(ns, 'get', '', 'pods/log', podName);
     const pod = this.pod(ns, podName);
     const names = pod.spec.containers.map((c) => c.name);
     const chosen = container ?? (names.length === 1 ? names[0] : undefined);
@@ -159,6 +196,12 @@ export class KubeApiController {
     const limit = positive(limitBytes);
     if (limit !== undefined) text = Buffer.from(text).subarray(0, limit).toString('utf8');
     res.type('text/plain').send(text);
+  }
+
+  /** RBAC comes before everything else, as on the API server: a refused call learns nothing. */
+  private authorize(ns: string, verb: string, apiGroup: string, resource: string, name?: string): void {
+    if (!projectRoleAllows(this.state.projectRoleBound(ns), verb, apiGroup, resource, name))
+      throw forbidden(verb, apiGroup, resource, ns, name);
   }
 
   /** `default` exists on every cluster (the preflight's dry runs use it); others once created. */
@@ -207,6 +250,42 @@ function secretObject(s: StoredSecret) {
     metadata: { name: s.name, namespace: s.namespace, labels: s.labels },
     type: s.type,
     data: s.data,
+  };
+}
+
+function roleBindingObject(b: StoredRoleBinding) {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: b.name, namespace: b.namespace, labels: b.labels },
+    roleRef: b.roleRef,
+    subjects: b.subjects,
+  };
+}
+
+function readRoleBinding(ns: string, body: any): StoredRoleBinding {
+  const name = body?.metadata?.name;
+  const roleRef = body?.roleRef;
+  const invalid = (why: string) => new KubeError(422, 'Invalid', `RoleBinding is invalid: ${why}`);
+  if (typeof name !== 'string' || !name) throw invalid('metadata.name is required');
+  if (!roleRef || typeof roleRef.kind !== 'string' || typeof roleRef.name !== 'string' || !roleRef.name)
+    throw invalid('roleRef.kind and roleRef.name are required');
+  if (roleRef.apiGroup !== 'rbac.authorization.k8s.io')
+    throw invalid('roleRef.apiGroup: Unsupported value: only rbac.authorization.k8s.io');
+  const subjects = Array.isArray(body.subjects) ? body.subjects : [];
+  for (const s of subjects)
+    if (!s || typeof s.kind !== 'string' || typeof s.name !== 'string' || !s.name)
+      throw invalid('subjects[].kind and subjects[].name are required');
+  return {
+    namespace: ns,
+    name,
+    roleRef: { apiGroup: roleRef.apiGroup, kind: roleRef.kind, name: roleRef.name },
+    subjects: subjects.map((s: any) => ({
+      kind: s.kind,
+      name: s.name,
+      ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}),
+    })),
+    labels: stringMap(body.metadata.labels),
   };
 }
 

@@ -1,7 +1,10 @@
-import { Controller, Delete, HttpCode, Param, Put } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { KubeStateStore } from './kube-state.store';
 
-/** Sandbox-only: make a namespace's Deployments never become ready (a failed rollout), and undo it. */
+/**
+ * Sandbox-only: make a namespace's Deployments never become ready (a failed rollout), and undo it;
+ * read a namespace's RoleBindings (the services' own token may not).
+ */
 @Controller('_sandbox/kube')
 export class KubeControlController {
   constructor(private readonly state: KubeStateStore) {}
@@ -16,5 +19,10 @@ export class KubeControlController {
   @HttpCode(204)
   ready(@Param('namespace') namespace: string): void {
     this.state.neverReady.delete(namespace);
+  }
+
+  @Get('rolebindings/:namespace')
+  roleBindings(@Param('namespace') namespace: string) {
+    return [...this.state.roleBindings.values()].filter((b) => b.namespace === namespace);
   }
 }
