@@ -13,7 +13,9 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    // Unit tests share the two cores with integration files running beside them
+    // (scripts/test.js): a CPU-bound one (scrypt at its production cost) can take seconds there.
+    { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'], testTimeout: 30_000 },
     {
       ...common,
       displayName: 'integration',
