@@ -114,9 +114,10 @@ describe('run notifications across the lease', () => {
     expect(deployments[0].statuses.map((s: any) => s.state)).toEqual(['queued', 'in_progress', 'success']);
   });
 
-  it('two runners, GitHub and Slack slower than the lease: the row stays with the runner sending it (each sent once)', async () => {
+  it('several runners, GitHub and Slack slower than the lease: the row stays with the runner sending it (each sent once)', async () => {
     system = await TestSystem.start({ withRunner: false, runnerEnv: LEASE });
-    for (let i = 0; i < 2; i++) await system.startRunner(slackEnv());
+    // Three: while one waits on GitHub and one on Slack, the third is free to take a row whose lease ran out.
+    for (let i = 0; i < 3; i++) await system.startRunner(slackEnv());
     const { repo } = await system.readyProject('lease-slow', 'app');
     // Each well past the 2 s lease, still inside one call's 10 s timeout.
     await addFault(system.sandbox, {
