@@ -169,6 +169,13 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
     const ofSecond = deployments.filter((d) => d.sha === second.sha);
     expect(ofSecond).toHaveLength(1);
     expect(ofSecond[0].statuses.map((s: any) => s.state)).toEqual(['queued', 'inactive']);
+    // The pull request's check says what replaced it, and that nothing of it was deployed.
+    const { statuses } = await githubFeedback(system, 'notify-co/busy');
+    const last = statuses.filter((s) => s.sha === second.sha).at(-1);
+    expect(last).toMatchObject({
+      state: 'error',
+      description: `superseded by a newer commit ${thirdSha.slice(0, 7)}, not deployed`,
+    });
     // Slack heard nothing of a run that never started.
     const slack = await slackMessages(system, OPERATOR_HOOK);
     expect(slack.some((m) => JSON.stringify(m.body).includes(second.sha.slice(0, 7)))).toBe(false);
@@ -212,7 +219,11 @@ describe('run notifications: GitHub Deployments and commit statuses, Slack', () 
     expect(byKey['github:ended']).toMatchObject({ status: 'sent' });
     expect(byKey['slack-operator:started']).toMatchObject({ status: 'failed', error: expect.stringMatching(/500/) });
     expect(byKey['slack-operator:started'].error).not.toContain('operator-secret');
-    expect(byKey['slack-operator:ended'].status).toBe('failed');
+    // The start never reached Slack, so neither does the end (no end without its start).
+    expect(byKey['slack-operator:ended']).toMatchObject({
+      status: 'skipped',
+      error: 'nothing earlier of the run reached this destination',
+    });
 
     const { deployments } = await githubFeedback(system, 'notify-co/flaky');
     expect(deployments).toHaveLength(1);

@@ -10,8 +10,9 @@ export const NOTIFY_DUE_CHANNEL = 'klepaas_notify_due';
  * Writes a run's notifications in the transaction that changes the run, keyed (run, target,
  * kind) so a repeated write (a redelivery, a step advanced twice after a restart) is a no-op.
  * GitHub hears of every run that names a commit, from the moment it is queued; Slack of runs that
- * start (one message then, one at the end). The end goes to exactly the targets that heard of
- * the beginning, so no one gets an end without its start.
+ * start (one message then, one at the end). The end is written for every target that has an
+ * earlier row (whose fate may still be open), and the worker sends it only where one of those was
+ * sent, skipping it elsewhere: no one gets an end without its start.
  */
 @Injectable()
 export class NotificationOutbox {
@@ -37,12 +38,13 @@ export class NotificationOutbox {
       [run.id],
     );
     if (!heard.length) return;
+    const newer = status === 'superseded' ? await supersedingCommit(manager, reason) : null;
     await this.insert(
       manager,
       run,
       heard.map((h) => h.target),
       'ended',
-      ending(status, reason, run),
+      ending(status, reason, run, newer),
     );
   }
 
@@ -65,8 +67,27 @@ export class NotificationOutbox {
   }
 }
 
-/** succeeded ⇒ success; failed ⇒ failure; superseded or cancelled ⇒ the Deployment inactive, the commit `error`. */
-export function ending(status: RunStatus, reason: string | null, run: Pick<Run, 'failedStep'>): EndedPayload {
+const SUPERSEDED_BY_RUN = /^superseded by run ([0-9a-f-]{36})$/;
+
+/** The commit of the run that superseded this one, when the reason names that run and it has one. */
+async function supersedingCommit(manager: EntityManager, reason: string | null): Promise<string | null> {
+  const runId = reason?.match(SUPERSEDED_BY_RUN)?.[1];
+  if (!runId) return null;
+  const [row] = await manager.query(`SELECT commit_sha FROM runs WHERE id = $1`, [runId]);
+  return row?.commit_sha ?? null;
+}
+
+/**
+ * succeeded ⇒ success; failed ⇒ failure; superseded or cancelled ⇒ the Deployment inactive, the
+ * commit `error` (GitHub has no neutral final state, and nothing was deployed), its description
+ * saying so and naming the newer commit that superseded it when there is one.
+ */
+export function ending(
+  status: RunStatus,
+  reason: string | null,
+  run: Pick<Run, 'failedStep' | 'commitSha'>,
+  newerCommit: string | null = null,
+): EndedPayload {
   switch (status) {
     case 'succeeded':
       return { deploymentState: 'success', commitState: 'success', description: 'deployed' };
@@ -76,11 +97,20 @@ export function ending(status: RunStatus, reason: string | null, run: Pick<Run, 
         commitState: 'failure',
         description: `failed${run.failedStep ? ` at ${run.failedStep}` : ''}${reason ? `: ${reason}` : ''}`,
       };
+    case 'superseded':
+      return {
+        deploymentState: 'inactive',
+        commitState: 'error',
+        description:
+          newerCommit && newerCommit !== run.commitSha
+            ? `superseded by a newer commit ${newerCommit.slice(0, 7)}, not deployed`
+            : `superseded, not deployed${reason ? `: ${reason}` : ''}`,
+      };
     default:
       return {
         deploymentState: 'inactive',
         commitState: 'error',
-        description: `${status}${reason ? `: ${reason}` : ''}`,
+        description: `${status}, not deployed${reason ? `: ${reason}` : ''}`,
       };
   }
 }

@@ -12,7 +12,16 @@ import { Notification, NotifyStatus, toNotification } from './notification';
 export class NotificationStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async claimDue(limit: number, leaseMs: number, token: string): Promise<Notification[]> {
+  /**
+   * One due row at a time: its lease then covers only its own send (renewed before every call,
+   * see NotificationLease), never a queue of other rows waiting behind it.
+   */
+  async claimNext(leaseMs: number, token: string): Promise<Notification | null> {
+    const [row] = await this.claimDue(1, leaseMs, token);
+    return row ?? null;
+  }
+
+  private async claimDue(limit: number, leaseMs: number, token: string): Promise<Notification[]> {
     const [rows] = await this.dataSource.query(
       `UPDATE run_notifications SET lease_until = now() + ($2 || ' milliseconds')::interval, lease_token = $3,
               attempts = attempts + 1
@@ -54,6 +63,25 @@ export class NotificationStore {
       [n.id, n.leaseToken, status, error],
     );
     return affected > 0;
+  }
+
+  /** Pushes the lease to now + leaseMs if this runner still holds it; false when it was lost. */
+  async renew(n: Notification, leaseMs: number): Promise<boolean> {
+    const [, affected] = await this.dataSource.query(
+      `UPDATE run_notifications SET lease_until = now() + ($3 || ' milliseconds')::interval
+        WHERE id = $1 AND lease_token = $2 AND status = 'pending' RETURNING id`,
+      [n.id, n.leaseToken, String(leaseMs)],
+    );
+    return affected > 0;
+  }
+
+  /** Whether an earlier row of the run and target reached it (an end is sent only after something was). */
+  async earlierSent(n: Notification): Promise<boolean> {
+    const [row] = await this.dataSource.query(
+      `SELECT 1 FROM run_notifications WHERE run_id = $1 AND target = $2 AND id < $3 AND status = 'sent' LIMIT 1`,
+      [n.runId, n.target, n.id],
+    );
+    return Boolean(row);
   }
 
   /** Tried again at `at`, keeping the error for the run view meanwhile. */

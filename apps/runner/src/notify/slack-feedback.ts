@@ -7,7 +7,8 @@ import type { Notification } from './notification';
 import { NothingToNotify, SlackError } from './retry-policy';
 import { RunFacts, slackMessage } from './slack-message';
 
-const TIMEOUT_MS = 10_000;
+/** The whole POST, connect to body; one try per claim (a retry is a later claim). */
+export const SLACK_TIMEOUT_MS = 10_000;
 
 /**
  * Posts a run's start or end to a Slack incoming webhook: the operator's
@@ -26,15 +27,17 @@ export class SlackFeedback {
     if (config.webhookSecretKey) this.cipher = new SecretCipher(config.webhookSecretKey);
   }
 
-  async send(n: Notification, facts: RunFacts): Promise<void> {
+  /** `beforeCall` renews the row's lease (throws when it is lost) right before the POST. */
+  async send(n: Notification, facts: RunFacts, beforeCall: () => Promise<void>): Promise<void> {
     const url = await this.destination(n);
     let res;
+    await beforeCall();
     try {
       res = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(slackMessage(n.kind, facts)),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(SLACK_TIMEOUT_MS),
       });
     } catch (error) {
       throw new SlackError(`Slack did not answer: ${(error as { code?: string }).code ?? (error as Error).name}`, true);
