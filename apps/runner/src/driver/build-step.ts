@@ -221,16 +221,7 @@ export class BuildStep {
 
   /** A cancelled run's build is cancelled at NCP. */
   private cancel(run: Run, lease: RunLease): Promise<unknown> {
-    return this.stopAtNcp(run, lease, true, (stopped) =>
-      this.ctx.dataSource.transaction((manager) =>
-        this.ctx.finisher.finish(
-          manager,
-          stopped,
-          { status: 'cancelled', reason: run.reason ?? 'cancelled' },
-          { holder: lease.token },
-        ),
-      ),
-    );
+    return this.stopAtNcp(run, lease, true, (stopped) => this.end.cancelled(stopped, run.reason, lease));
   }
 
   /**

@@ -225,16 +225,7 @@ export class DeployStep {
 
   /** A cancelled run's deploy is cancelled at NCP, unless it had already succeeded. */
   private cancel(run: Run, lease: RunLease): Promise<unknown> {
-    return this.stopAtNcp(run, lease, true, (stopped) =>
-      this.ctx.dataSource.transaction((manager) =>
-        this.ctx.finisher.finish(
-          manager,
-          stopped,
-          { status: 'cancelled', reason: run.reason ?? 'cancelled' },
-          { holder: lease.token },
-        ),
-      ),
-    );
+    return this.stopAtNcp(run, lease, true, (stopped) => this.end.cancelled(stopped, run.reason, lease));
   }
 
   /**

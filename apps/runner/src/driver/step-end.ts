@@ -64,4 +64,16 @@ export class StepEnd {
       await this.ctx.outbox.append(manager, [mirrorRequested(again, project)]);
     });
   }
+
+  /** A run cancelled by its user ends `cancelled`, once its build or deploy was stopped at NCP. */
+  cancelled(stopped: Run, reason: string | null, lease: RunLease): Promise<unknown> {
+    return this.ctx.dataSource.transaction((manager) =>
+      this.ctx.finisher.finish(
+        manager,
+        stopped,
+        { status: 'cancelled', reason: reason ?? 'cancelled' },
+        { holder: lease.token },
+      ),
+    );
+  }
 }
