@@ -1,10 +1,7 @@
-import { createNcpClients, NcpClients } from '@klepaas/ncp';
-import { createIsolatedInfra, IsolatedInfra, pollUntil } from '@klepaas/testing';
+import type { NcpClients } from '@klepaas/ncp';
+import type { IsolatedInfra } from '@klepaas/testing';
+import { pollUntil } from '@klepaas/testing';
 import { mintToken } from '@klepaas/auth';
-import { gatewayService } from '../../gateway/src/gateway.service';
-import { historyService } from '../../history/src/history.service';
-import { runnerService } from '../../runner/src/runner.service';
-import { provisionerService } from '../src/provisioner.service';
 import { getJson, postJson, sendJson, tokenFor } from '../../../test/support/http';
 import {
   addFault,
@@ -12,18 +9,17 @@ import {
   createGithubRepository,
   createGithubUser,
   RunningSandbox,
-  sandboxEnv,
-  startTestSandbox,
 } from '../../../test/support/sandbox';
-import { StartedService, startService, TEST_SECRETS } from '../../../test/support/services';
+import { StartedService, TEST_SECRETS } from '../../../test/support/services';
 import { sendWebhook } from '../../../test/support/webhooks';
 import { query } from '../../../test/support/database';
 import { projectSuffix } from '../src/projects/project-names';
+import { named, RegistrationSystem, startRegistrationSystem } from './support/registration-system';
 
 describe('registering a repository', () => {
   let infra: IsolatedInfra;
   let sandbox: RunningSandbox;
-  let services: StartedService[];
+  let system: RegistrationSystem;
   let gateway: StartedService;
   let ncp: NcpClients;
   const alice = tokenFor('alice');
@@ -31,40 +27,15 @@ describe('registering a repository', () => {
   let bob: string;
 
   beforeAll(async () => {
-    infra = await createIsolatedInfra();
-    sandbox = await startTestSandbox();
-    const env = sandboxEnv(sandbox);
-    services = [
-      await startService(gatewayService, infra, env),
-      await startService(provisionerService, infra, env),
-      await startService(historyService, infra, env),
-      // Unregistering waits for the runner to stop the project's runs.
-      await startService(runnerService, infra, env),
-    ];
-    gateway = services[0];
+    system = await startRegistrationSystem();
+    ({ infra, sandbox, gateway, ncp } = system);
     bob = tokenFor('bob', [], await createGithubUser(sandbox, 'bob-gh'));
-    ncp = createNcpClients({
-      accessKey: sandbox.options.ncpAccessKey,
-      secretKey: sandbox.options.ncpSecretKey,
-      endpoints: services[1].config.ncp.endpoints,
-    });
   });
 
-  afterAll(async () => {
-    await ncp?.close();
-    for (const s of services ?? []) await s.close();
-    await sandbox?.close();
-    await infra?.dispose();
-  });
+  afterAll(() => system?.close());
 
-  const project = (id: string, token = alice) => getJson(`${gateway.url}/api/v1/projects/${id}`, token);
-  const untilStatus = (id: string, status: string, token = alice) =>
-    pollUntil(
-      () => project(id, token),
-      (r) => r.body?.status === status,
-      { timeoutMs: 30_000, description: `project ${status}` },
-    );
-  const named = <T extends { name: string }>(list: T[], name: string) => list.filter((x) => x.name === name);
+  const project = (id: string, token = alice) => system.project(id, token);
+  const untilStatus = (id: string, status: string, token = alice) => system.untilStatus(id, status, token);
 
   it('ends ready with every NCP id, and the sandbox holds exactly one of each resource', async () => {
     await createGithubRepository(sandbox, 'acme', 'Web-App');
